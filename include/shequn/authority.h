@@ -13,7 +13,7 @@
 
 #include <optional>
 #include <span>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "shequn/v1/common.pb.h"
@@ -44,7 +44,7 @@ enum class OperatorAct {
 std::span<const OperatorAct> AllOperatorActs();
 
 // The act's name, e.g. "remove".
-std::string_view OperatorActName(OperatorAct act);
+absl::string_view OperatorActName(OperatorAct act);
 
 // OK if `actor` may perform `act` on a member with role `target` (nullopt for
 // acts without a target member); PermissionDenied otherwise, saying which
@@ -53,7 +53,7 @@ absl::Status Authorize(v1::Role actor, OperatorAct act,
                        std::optional<v1::Role> target);
 
 // The role's short name, e.g. "admin".
-std::string_view RoleName(v1::Role role);
+absl::string_view RoleName(v1::Role role);
 
 }  // namespace shequn
 

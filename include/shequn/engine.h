@@ -26,7 +26,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -78,7 +78,7 @@ class Engine {
   std::string SnapshotBytes() const;
 
   // One member's record, or NotFound. O(1) expected.
-  absl::StatusOr<v1::MemberRecord> Member(std::string_view member_id) const;
+  absl::StatusOr<v1::MemberRecord> Member(absl::string_view member_id) const;
 
   const v1::CommunityConfig& config() const;
   int64_t last_time_ms() const;

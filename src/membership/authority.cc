@@ -73,7 +73,7 @@ bool RoleMay(Role actor, OperatorAct act) {
   return false;
 }
 
-std::string_view WhoMay(OperatorAct act) {
+absl::string_view WhoMay(OperatorAct act) {
   switch (act) {
     case OperatorAct::kEndCommunity: return "the owner";
     case OperatorAct::kUnban:
@@ -97,7 +97,7 @@ std::string_view WhoMay(OperatorAct act) {
 
 std::span<const OperatorAct> AllOperatorActs() { return kActs; }
 
-std::string_view OperatorActName(OperatorAct act) {
+absl::string_view OperatorActName(OperatorAct act) {
   switch (act) {
     case OperatorAct::kApprove: return "approve";
     case OperatorAct::kRemove: return "remove";
@@ -120,7 +120,7 @@ std::string_view OperatorActName(OperatorAct act) {
   return "unknown";
 }
 
-std::string_view RoleName(Role role) {
+absl::string_view RoleName(Role role) {
   switch (role) {
     case v1::ROLE_OWNER: return "owner";
     case v1::ROLE_DEPUTY_OWNER: return "deputy owner";

@@ -1,0 +1,25 @@
+// Building actions: every action names the rule that caused it.
+#ifndef SHEQUN_SRC_ENGINE_ACTIONS_H_
+#define SHEQUN_SRC_ENGINE_ACTIONS_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+#include "shequn/v1/action.pb.h"
+
+namespace shequn {
+
+// Appends an action of `kind` to `out`, caused by `rule`, acting on `member`.
+inline v1::Action& AddAction(v1::Outcome& out, v1::ActionKind kind,
+                             absl::string_view rule, absl::string_view member) {
+  v1::Action& a = *out.add_actions();
+  a.set_kind(kind);
+  a.set_rule(std::string(rule));
+  a.set_member(std::string(member));
+  return a;
+}
+
+}  // namespace shequn
+
+#endif  // SHEQUN_SRC_ENGINE_ACTIONS_H_

@@ -1,0 +1,242 @@
+#include "shequn/engine.h"
+
+#include <deque>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "membership/membership.h"
+#include "shequn/version.h"
+#include "text/utf8.h"
+
+namespace shequn {
+namespace {
+
+constexpr int64_t kDefaultIdempotencyWindowMs = 7 * 24 * 3600 * 1000LL;
+constexpr int32_t kMaxUtcOffsetSeconds = 18 * 3600;
+
+absl::Status ValidateCommunity(const v1::CommunityConfig& c) {
+  if (c.id().empty()) return absl::InvalidArgumentError("id: required");
+  if (c.idempotency_window_seconds() < 0) {
+    return absl::InvalidArgumentError("idempotency_window_seconds: must not be negative");
+  }
+  if (c.utc_offset_seconds() < -kMaxUtcOffsetSeconds ||
+      c.utc_offset_seconds() > kMaxUtcOffsetSeconds) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "utc_offset_seconds: ", c.utc_offset_seconds(), " is outside ±18 hours"));
+  }
+  absl::TimeZone zone;
+  if (!c.time_zone().empty() && !absl::LoadTimeZone(c.time_zone(), &zone)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("time_zone: unknown time zone '", c.time_zone(), "'"));
+  }
+  return membership::Membership::ValidateConfig(c);
+}
+
+absl::Status ValidateEnvelope(const v1::Event& e) {
+  if (e.time_ms() < 0) return absl::InvalidArgumentError("time_ms: must not be negative");
+  if (e.actor().empty()) return absl::InvalidArgumentError("actor: required");
+  if (text::FirstInvalidUtf8(e.actor()).has_value()) {
+    return absl::InvalidArgumentError("actor: invalid UTF-8");
+  }
+  if (text::FirstInvalidUtf8(e.group()).has_value()) {
+    return absl::InvalidArgumentError("group: invalid UTF-8");
+  }
+  if (e.kind_case() == v1::Event::KIND_NOT_SET) {
+    return absl::InvalidArgumentError("kind: no event kind is set");
+  }
+  return absl::OkStatus();
+}
+
+// Actions whose membership consequences the engine carries out when another
+// part decides them.
+bool ChangesMembership(v1::ActionKind kind) {
+  return kind == v1::ACTION_KIND_REMOVE || kind == v1::ACTION_KIND_BAN ||
+         kind == v1::ACTION_KIND_DEDUCT_DEPOSIT || kind == v1::ACTION_KIND_MOVE;
+}
+
+}  // namespace
+
+struct Engine::State {
+  explicit State(v1::CommunityConfig c)
+      : config(std::move(c)), membership(config) {
+    window_ms = config.idempotency_window_seconds() == 0
+                    ? kDefaultIdempotencyWindowMs
+                    : config.idempotency_window_seconds() * 1000;
+  }
+
+  absl::Status Check(const v1::Event& e) const;
+  void Dispatch(const v1::Event& e, v1::Outcome& out);
+  void CarryOutFrom(int first_action, int64_t now, v1::Outcome& out);
+  void Remember(const v1::Event& e);
+  void Forget(int64_t now);
+
+  v1::CommunityConfig config;
+  membership::Membership membership;
+  int64_t window_ms = 0;
+  int64_t last_time_ms = 0;
+  bool ended = false;
+  std::deque<std::pair<int64_t, std::string>> seen_order;
+  absl::flat_hash_set<std::string> seen;
+};
+
+absl::Status Engine::State::Check(const v1::Event& e) const {
+  if (membership::Membership::Handles(e.kind_case())) return membership.Check(e);
+  return absl::UnimplementedError(absl::StrCat(
+      "kind: event kind ", e.kind_case(), " is not handled by this build"));
+}
+
+void Engine::State::Dispatch(const v1::Event& e, v1::Outcome& out) {
+  if (membership::Membership::Handles(e.kind_case())) {
+    membership.Apply(e, out);
+    if (e.has_end_community()) ended = true;
+  }
+}
+
+void Engine::State::CarryOutFrom(int first_action, int64_t now, v1::Outcome& out) {
+  // Consequences are appended as we go; those are membership's own and are
+  // not carried out twice.
+  const int decided = out.actions_size();
+  for (int i = first_action; i < decided; ++i) {
+    if (ChangesMembership(out.actions(i).kind())) membership.CarryOut(i, now, out);
+  }
+}
+
+void Engine::State::Remember(const v1::Event& e) {
+  seen.insert(e.id());
+  seen_order.emplace_back(e.time_ms(), e.id());
+}
+
+void Engine::State::Forget(int64_t now) {
+  while (!seen_order.empty() && seen_order.front().first < now - window_ms) {
+    seen.erase(seen_order.front().second);
+    seen_order.pop_front();
+  }
+}
+
+Engine::Engine(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Engine::~Engine() = default;
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(v1::CommunityConfig config) {
+  if (absl::Status s = ValidateCommunity(config); !s.ok()) return s;
+  return std::unique_ptr<Engine>(new Engine(std::make_unique<State>(std::move(config))));
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
+    v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot) {
+  if (absl::Status s = ValidateCommunity(config); !s.ok()) return s;
+  if (snapshot.community_id() != config.id()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "snapshot.community_id: '", snapshot.community_id(),
+        "' does not match config id '", config.id(), "'"));
+  }
+  auto state = std::make_unique<State>(std::move(config));
+  if (absl::Status s = state->membership.Load(snapshot.membership()); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
+  }
+  int64_t previous = 0;
+  for (int i = 0; i < snapshot.seen_size(); ++i) {
+    const v1::SeenEvent& s = snapshot.seen(i);
+    if (s.id().empty() || s.time_ms() < previous || s.time_ms() > snapshot.last_time_ms() ||
+        state->seen.contains(s.id())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "snapshot.seen[", i, "]: empty, duplicate or out-of-order event id"));
+    }
+    previous = s.time_ms();
+    state->seen.insert(s.id());
+    state->seen_order.emplace_back(s.time_ms(), s.id());
+  }
+  state->last_time_ms = snapshot.last_time_ms();
+  state->ended = snapshot.ended();
+  return std::unique_ptr<Engine>(new Engine(std::move(state)));
+}
+
+absl::StatusOr<v1::Outcome> Engine::Apply(const v1::Event& event) {
+  State& s = *state_;
+  if (event.id().empty()) return absl::InvalidArgumentError("id: required");
+  v1::Outcome out;
+  out.set_event_id(event.id());
+  if (s.seen.contains(event.id())) {
+    out.set_duplicate(true);
+    return out;
+  }
+  if (event.time_ms() < s.last_time_ms) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "time_ms: ", event.time_ms(), " is before the last event at ", s.last_time_ms));
+  }
+  if (absl::Status st = ValidateEnvelope(event); !st.ok()) return st;
+  if (s.ended) return absl::FailedPreconditionError("the community has ended");
+  if (absl::Status st = s.Check(event); !st.ok()) return st;
+  s.Dispatch(event, out);
+  s.CarryOutFrom(0, event.time_ms(), out);
+  s.Remember(event);
+  s.last_time_ms = event.time_ms();
+  s.Forget(s.last_time_ms);
+  return out;
+}
+
+absl::StatusOr<v1::Outcome> Engine::AdvanceTo(int64_t time_ms) {
+  State& s = *state_;
+  if (time_ms < s.last_time_ms) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "time_ms: ", time_ms, " is before the last event at ", s.last_time_ms));
+  }
+  v1::Outcome out;
+  for (;;) {
+    std::optional<int64_t> due = s.membership.NextDue();
+    if (!due.has_value() || *due > time_ms) break;
+    const int first = out.actions_size();
+    s.membership.RunDue(*due, out);
+    s.CarryOutFrom(first, *due, out);
+  }
+  s.last_time_ms = time_ms;
+  s.Forget(time_ms);
+  return out;
+}
+
+v1::CommunitySnapshot Engine::Snapshot() const {
+  const State& s = *state_;
+  v1::CommunitySnapshot snap;
+  snap.set_community_id(s.config.id());
+  snap.set_last_time_ms(s.last_time_ms);
+  for (const auto& [time, id] : s.seen_order) {
+    v1::SeenEvent* e = snap.add_seen();
+    e->set_id(id);
+    e->set_time_ms(time);
+  }
+  s.membership.Save(snap.mutable_membership());
+  snap.set_shequn_version(SHEQUN_VERSION);
+  snap.set_ended(s.ended);
+  return snap;
+}
+
+std::string Engine::SnapshotBytes() const { return SerializeDeterministic(Snapshot()); }
+
+absl::StatusOr<v1::MemberRecord> Engine::Member(absl::string_view member_id) const {
+  std::optional<membership::MemberIndex> m = state_->membership.Find(member_id);
+  if (!m.has_value()) {
+    return absl::NotFoundError(absl::StrCat("member: unknown member '", member_id, "'"));
+  }
+  // One member's record costs the same as saving it alone.
+  v1::MembershipState one;
+  state_->membership.Save(&one);
+  return one.members(static_cast<int>(*m));
+}
+
+const v1::CommunityConfig& Engine::config() const { return state_->config; }
+int64_t Engine::last_time_ms() const { return state_->last_time_ms; }
+
+std::string SerializeDeterministic(const google::protobuf::Message& message) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return bytes;
+}
+
+}  // namespace shequn

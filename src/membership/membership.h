@@ -1,0 +1,186 @@
+// Membership: the roster, roles, groups, admission, deposits, teams and the
+// onboarding ritual (D-2, D-3, D-4). Internal to the library; the engine is
+// its only caller.
+#ifndef SHEQUN_SRC_MEMBERSHIP_MEMBERSHIP_H_
+#define SHEQUN_SRC_MEMBERSHIP_MEMBERSHIP_H_
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <utility>
+#include <vector>
+
+#include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "shequn/authority.h"
+#include "shequn/v1/action.pb.h"
+#include "shequn/v1/config.pb.h"
+#include "shequn/v1/event.pb.h"
+#include "shequn/v1/snapshot.pb.h"
+
+namespace shequn::membership {
+
+// Dense index of a member, given on first appearance and never reused.
+using MemberIndex = uint32_t;
+inline constexpr MemberIndex kNoMember = UINT32_MAX;
+inline constexpr int32_t kNoGroup = -1;
+
+struct Member {
+  std::string id;
+  std::string nickname;
+  std::string channel;
+  std::string exit_reason;
+  std::vector<std::pair<std::string, std::string>> attributes;  // by key
+  int64_t applied_ms = 0;
+  int64_t joined_ms = 0;
+  int64_t left_ms = 0;
+  int64_t fee_paid_cents = 0;
+  int64_t deposit_cents = 0;
+  int64_t ritual_deadline_ms = 0;
+  int64_t ritual_removal_ms = 0;
+  MemberIndex inviter = kNoMember;
+  uint32_t number = 0;
+  uint32_t referrals = 0;
+  int32_t group = kNoGroup;  // while waitlisted: the group waited for
+  int32_t team = -1;
+  v1::Role role = v1::ROLE_MEMBER;
+  v1::MemberStatus status = v1::MEMBER_STATUS_UNSPECIFIED;
+  bool rules_accepted = false;
+  bool nickname_ok = false;
+  bool introduction_ok = false;
+  bool handbook_ok = false;
+  bool ritual_complete = false;
+  bool reminded = false;
+
+  bool active() const { return status == v1::MEMBER_STATUS_ACTIVE; }
+};
+
+struct Group {
+  std::string id;
+  std::string opened_from;
+  int64_t opened_ms = 0;
+  v1::FunnelStage stage = v1::FUNNEL_STAGE_UNSPECIFIED;
+  uint32_t capacity = 0;
+  uint32_t working_size = 0;
+  uint32_t headcount = 0;  // derived: active members in the group
+};
+
+class Membership {
+ public:
+  // Validates the membership parts of `config` (groups, roles, admission,
+  // ritual, teams); errors name the field path.
+  static absl::Status ValidateConfig(const v1::CommunityConfig& config);
+
+  // `config` must be valid and outlive this object. Seats the staff.
+  explicit Membership(const v1::CommunityConfig& config);
+  Membership(const Membership&) = delete;
+  Membership& operator=(const Membership&) = delete;
+
+  // Replaces the state with `state`; on error the state is unchanged.
+  absl::Status Load(const v1::MembershipState& state);
+  void Save(v1::MembershipState* state) const;
+
+  static bool Handles(v1::Event::KindCase kind);
+  // Everything that could make Apply(e) wrong, without changing anything.
+  absl::Status Check(const v1::Event& e) const;
+  // Applies a checked event.
+  void Apply(const v1::Event& e, v1::Outcome& out);
+
+  // Ritual timers.
+  std::optional<int64_t> NextDue() const;
+  void RunDue(int64_t now, v1::Outcome& out);
+
+  // Carries out a decision another part made (REMOVE, BAN, DEDUCT_DEPOSIT,
+  // MOVE) and appends its consequences: forfeited deposits, a seat for the
+  // next waitlisted member, a removal when a deposit runs out. May lower
+  // the action's amount to what is actually held.
+  void CarryOut(int action_index, int64_t now, v1::Outcome& out);
+
+  // Refunds every deposit when the community ends.
+  void EndCommunity(absl::string_view rule, v1::Outcome& out);
+
+  // Lookups, O(1) expected.
+  std::optional<MemberIndex> Find(absl::string_view id) const;
+  const Member& member(MemberIndex m) const { return members_[m]; }
+  size_t member_count() const { return members_.size(); }
+  const Group& group(int32_t g) const { return groups_[g]; }
+  size_t group_count() const { return groups_.size(); }
+  std::optional<int32_t> FindGroup(absl::string_view id) const;
+
+  // The active member named `id`, or NotFound/FailedPrecondition naming
+  // `field`.
+  absl::StatusOr<MemberIndex> ActiveMember(absl::string_view id,
+                                           absl::string_view field) const;
+  // The event's actor, active and allowed to act in the event's group (a
+  // member in their own group, staff anywhere).
+  absl::StatusOr<MemberIndex> ActorInGroup(const v1::Event& e) const;
+  // OK when the event's actor may perform `act` on `target` (if any).
+  absl::Status AuthorizeOperator(const v1::Event& e, OperatorAct act,
+                                 std::optional<MemberIndex> target) const;
+
+ private:
+  struct Seat {
+    enum Kind { kAdmit, kWaitlist, kRefuse } kind;
+    int32_t group;
+  };
+
+  absl::Status CheckApply(const v1::Event& e) const;
+  absl::Status CheckApprove(const v1::Event& e) const;
+  absl::Status CheckLeave(const v1::Event& e) const;
+  absl::Status CheckRename(const v1::Event& e) const;
+  absl::Status CheckIntroduce(const v1::Event& e) const;
+  absl::Status CheckActOnMember(const v1::Event& e, absl::string_view member,
+                                OperatorAct act, absl::string_view field) const;
+  absl::Status CheckMove(const v1::Event& e) const;
+  absl::Status CheckSetRole(const v1::Event& e) const;
+  absl::Status CheckJoinTeam(const v1::Event& e) const;
+
+  void ApplyApplication(const v1::Event& e, v1::Outcome& out);
+  void ApplyDecision(const v1::Event& e, v1::Outcome& out);
+  void ApplyLeave(const v1::Event& e, v1::Outcome& out);
+  void ApplyRename(const v1::Event& e, v1::Outcome& out);
+  void ApplyIntroduce(const v1::Event& e, v1::Outcome& out);
+  void ApplyOperatorExit(const v1::Event& e, v1::Outcome& out);
+  void ApplyMove(const v1::Event& e, v1::Outcome& out);
+  void ApplySetRole(const v1::Event& e, v1::Outcome& out);
+  void ApplyJoinTeam(const v1::Event& e, v1::Outcome& out);
+
+  // The first unmet admission condition as (reason, detail), or empty.
+  std::pair<std::string, std::string> FirstUnmetThreshold(
+      const v1::Event& e) const;
+  int32_t EntryGroup(const v1::Event& e) const;
+  Seat FindSeat(int32_t wanted) const;
+  int32_t OpenOverflowGroup(int32_t from, int64_t now, v1::Outcome& out);
+  void SeatOrQueue(MemberIndex m, int32_t wanted, int64_t now,
+                   v1::Outcome& out);
+  void Admit(MemberIndex m, int32_t g, int64_t now, absl::string_view rule,
+             v1::Outcome& out);
+  void StartRitual(MemberIndex m, int64_t now, v1::Outcome& out);
+  void UpdateRitual(MemberIndex m, v1::Outcome& out);
+  std::string MissingRitualSteps(const Member& m) const;
+  void Exit(MemberIndex m, int64_t now, v1::MemberStatus status,
+            absl::string_view reason, bool refund, v1::Outcome& out);
+  void FreeSeat(int32_t g, int64_t now, v1::Outcome& out);
+  void CancelTimer(MemberIndex m);
+  MemberIndex Intern(absl::string_view id);
+  void RebuildDerived();
+
+  const v1::CommunityConfig& config_;
+  std::vector<Member> members_;
+  std::vector<Group> groups_;
+  absl::flat_hash_map<std::string, MemberIndex> by_id_;
+  absl::flat_hash_map<std::string, int32_t> group_by_id_;
+  std::vector<uint32_t> team_sizes_;   // derived
+  std::deque<MemberIndex> waitlist_;
+  absl::btree_set<std::pair<int64_t, MemberIndex>> timers_;  // derived
+  uint32_t next_number_ = 1;
+  uint32_t active_count_ = 0;  // derived
+};
+
+}  // namespace shequn::membership
+
+#endif  // SHEQUN_SRC_MEMBERSHIP_MEMBERSHIP_H_

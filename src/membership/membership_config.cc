@@ -1,0 +1,162 @@
+// Validation of the membership parts of CommunityConfig.
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "membership/membership.h"
+#include "membership/nickname.h"
+
+namespace shequn::membership {
+namespace {
+
+absl::Status Invalid(absl::string_view path, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": ", why));
+}
+
+absl::Status ValidateGroups(const v1::CommunityConfig& c) {
+  if (c.groups_size() == 0) return Invalid("groups", "at least one group is required");
+  absl::flat_hash_set<absl::string_view> ids;
+  for (int i = 0; i < c.groups_size(); ++i) {
+    const v1::GroupConfig& g = c.groups(i);
+    const std::string at = absl::StrCat("groups[", i, "]");
+    if (g.id().empty()) return Invalid(at + ".id", "required");
+    if (!ids.insert(g.id()).second) {
+      return Invalid(at + ".id", absl::StrCat("duplicate group id '", g.id(), "'"));
+    }
+    if (g.stage() == v1::FUNNEL_STAGE_UNSPECIFIED) {
+      return Invalid(at + ".stage", "required (acquisition, retention or sharing)");
+    }
+    const uint32_t capacity = g.capacity() == 0 ? 500 : g.capacity();
+    if (g.working_size() > capacity) {
+      return Invalid(at + ".working_size",
+                     absl::StrCat(g.working_size(), " exceeds capacity ", capacity));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRoles(const v1::CommunityConfig& c,
+                           const absl::flat_hash_set<absl::string_view>& groups) {
+  absl::flat_hash_set<absl::string_view> ids;
+  int owners = 0;
+  for (int i = 0; i < c.roles().staff_size(); ++i) {
+    const v1::StaffSeat& s = c.roles().staff(i);
+    const std::string at = absl::StrCat("roles.staff[", i, "]");
+    if (s.member_id().empty()) return Invalid(at + ".member_id", "required");
+    if (!ids.insert(s.member_id()).second) {
+      return Invalid(at + ".member_id",
+                     absl::StrCat("duplicate member '", s.member_id(), "'"));
+    }
+    if (s.role() == v1::ROLE_UNSPECIFIED || s.role() == v1::ROLE_MEMBER) {
+      return Invalid(at + ".role", "a staff seat needs a staff role");
+    }
+    if (!v1::Role_IsValid(s.role())) return Invalid(at + ".role", "unknown role");
+    if (!s.group_id().empty() && !groups.contains(s.group_id())) {
+      return Invalid(at + ".group_id", absl::StrCat("unknown group '", s.group_id(), "'"));
+    }
+    owners += s.role() == v1::ROLE_OWNER;
+  }
+  if (owners != 1) {
+    return Invalid("roles.staff", absl::StrCat("exactly one owner is required, found ", owners));
+  }
+  return ValidateNicknameFormat(c.roles().staff_nickname(), "roles.staff_nickname");
+}
+
+absl::Status ValidateThresholds(const v1::AdmissionPolicy& a) {
+  absl::flat_hash_set<int> seen;
+  for (int i = 0; i < a.thresholds_size(); ++i) {
+    const std::string at = absl::StrCat("admission.thresholds[", i, "]");
+    const v1::Threshold t = a.thresholds(i);
+    if (t == v1::THRESHOLD_UNSPECIFIED || !v1::Threshold_IsValid(t)) {
+      return Invalid(at, "unknown threshold");
+    }
+    if (!seen.insert(t).second) return Invalid(at, "listed twice");
+    if (t == v1::THRESHOLD_OPEN && a.thresholds_size() > 1) {
+      return Invalid(at, "OPEN cannot be combined with another threshold");
+    }
+    if (t == v1::THRESHOLD_PAID && a.fee_cents() <= 0) {
+      return Invalid("admission.fee_cents", "must be positive for a PAID threshold");
+    }
+    if (t == v1::THRESHOLD_TASK && a.admission_task().empty()) {
+      return Invalid("admission.admission_task", "required for a TASK threshold");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateAdmission(const v1::CommunityConfig& c,
+                               const absl::flat_hash_set<absl::string_view>& groups) {
+  const v1::AdmissionPolicy& a = c.admission();
+  if (absl::Status s = ValidateThresholds(a); !s.ok()) return s;
+  if (a.fee_cents() < 0) return Invalid("admission.fee_cents", "must not be negative");
+  if (a.deposit_cents() < 0) return Invalid("admission.deposit_cents", "must not be negative");
+  for (int i = 0; i < a.prescreen_size(); ++i) {
+    const std::string at = absl::StrCat("admission.prescreen[", i, "]");
+    if (a.prescreen(i).attribute().empty()) return Invalid(at + ".attribute", "required");
+    if (a.prescreen(i).allowed_values_size() == 0) {
+      return Invalid(at + ".allowed_values", "at least one value is required");
+    }
+  }
+  if (!v1::OverflowPolicy_IsValid(a.overflow())) {
+    return Invalid("admission.overflow", "unknown policy");
+  }
+  if (!a.entry_group_id().empty() && !groups.contains(a.entry_group_id())) {
+    return Invalid("admission.entry_group_id",
+                   absl::StrCat("unknown group '", a.entry_group_id(), "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRitual(const v1::OnboardingRitual& r) {
+  absl::flat_hash_set<int> seen;
+  for (int i = 0; i < r.steps_size(); ++i) {
+    const std::string at = absl::StrCat("ritual.steps[", i, "]");
+    const v1::RitualStep step = r.steps(i);
+    if (step == v1::RITUAL_STEP_UNSPECIFIED || !v1::RitualStep_IsValid(step)) {
+      return Invalid(at, "unknown step");
+    }
+    if (!seen.insert(step).second) return Invalid(at, "listed twice");
+    if (step == v1::RITUAL_STEP_NICKNAME && IsEmptyFormat(r.nickname())) {
+      return Invalid("ritual.nickname", "required for a NICKNAME step");
+    }
+    if (step == v1::RITUAL_STEP_INTRODUCTION && r.intro_fields_size() == 0) {
+      return Invalid("ritual.intro_fields", "required for an INTRODUCTION step");
+    }
+    if (step == v1::RITUAL_STEP_HANDBOOK && r.handbook().empty()) {
+      return Invalid("ritual.handbook", "required for a HANDBOOK step");
+    }
+  }
+  if (r.deadline_seconds() < 0) return Invalid("ritual.deadline_seconds", "must not be negative");
+  if (r.grace_seconds() < 0) return Invalid("ritual.grace_seconds", "must not be negative");
+  return ValidateNicknameFormat(r.nickname(), "ritual.nickname");
+}
+
+absl::Status ValidateTeams(const v1::TeamsConfig& t) {
+  absl::flat_hash_set<absl::string_view> names;
+  for (int i = 0; i < t.names_size(); ++i) {
+    const std::string at = absl::StrCat("teams.names[", i, "]");
+    if (t.names(i).empty()) return Invalid(at, "empty team name");
+    if (!names.insert(t.names(i)).second) {
+      return Invalid(at, absl::StrCat("duplicate team '", t.names(i), "'"));
+    }
+  }
+  if (t.max_size() != 0 && t.min_size() > t.max_size()) {
+    return Invalid("teams.min_size", absl::StrCat(t.min_size(), " exceeds max_size ", t.max_size()));
+  }
+  if (t.assignment() == v1::TEAM_ASSIGNMENT_SMALLEST && t.names_size() == 0) {
+    return Invalid("teams.names", "required when teams are assigned");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Membership::ValidateConfig(const v1::CommunityConfig& c) {
+  if (absl::Status s = ValidateGroups(c); !s.ok()) return s;
+  absl::flat_hash_set<absl::string_view> groups;
+  for (const v1::GroupConfig& g : c.groups()) groups.insert(g.id());
+  if (absl::Status s = ValidateRoles(c, groups); !s.ok()) return s;
+  if (absl::Status s = ValidateAdmission(c, groups); !s.ok()) return s;
+  if (absl::Status s = ValidateRitual(c.ritual()); !s.ok()) return s;
+  return ValidateTeams(c.teams());
+}
+
+}  // namespace shequn::membership

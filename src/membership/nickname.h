@@ -1,0 +1,31 @@
+// Nickname formats (D-2.3, D-4.1): "姓名|公司或职业|所在城市" checked field by
+// field in UTF-8 characters.
+#ifndef SHEQUN_SRC_MEMBERSHIP_NICKNAME_H_
+#define SHEQUN_SRC_MEMBERSHIP_NICKNAME_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "shequn/v1/config.pb.h"
+
+namespace shequn::membership {
+
+// Validates a format from the config; errors name `path`'s sub-field.
+absl::Status ValidateNicknameFormat(const v1::NicknameFormat& format,
+                                    absl::string_view path);
+
+// True when `format` asks for nothing.
+bool IsEmptyFormat(const v1::NicknameFormat& format);
+
+// Empty when `nickname` (valid UTF-8) matches `format`; otherwise a short
+// human-readable reason such as "field 2 (公司或职业) is empty". O(|nickname|).
+std::string NicknameMismatch(absl::string_view nickname,
+                             const v1::NicknameFormat& format);
+
+// A readable template of the format, e.g. "姓名|公司或职业|所在城市".
+std::string DescribeFormat(const v1::NicknameFormat& format);
+
+}  // namespace shequn::membership
+
+#endif  // SHEQUN_SRC_MEMBERSHIP_NICKNAME_H_
