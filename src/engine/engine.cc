@@ -9,6 +9,9 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "membership/membership.h"
+#include "points/points.h"
+#include "rules/rules.h"
+#include "segments/segments.h"
 #include "shequn/version.h"
 #include "text/utf8.h"
 
@@ -33,7 +36,10 @@ absl::Status ValidateCommunity(const v1::CommunityConfig& c) {
     return absl::InvalidArgumentError(
         absl::StrCat("time_zone: unknown time zone '", c.time_zone(), "'"));
   }
-  return membership::Membership::ValidateConfig(c);
+  if (absl::Status s = membership::Membership::ValidateConfig(c); !s.ok()) return s;
+  if (absl::Status s = rules::Rules::ValidateConfig(c); !s.ok()) return s;
+  if (absl::Status s = points::Points::ValidateConfig(c); !s.ok()) return s;
+  return segments::Segments::ValidateConfig(c);
 }
 
 absl::Status ValidateEnvelope(const v1::Event& e) {
@@ -62,7 +68,11 @@ bool ChangesMembership(v1::ActionKind kind) {
 
 struct Engine::State {
   explicit State(v1::CommunityConfig c)
-      : config(std::move(c)), membership(config) {
+      : config(std::move(c)),
+        membership(config),
+        rules(config, membership),
+        points(config, membership),
+        segments(config, membership) {
     window_ms = config.idempotency_window_seconds() == 0
                     ? kDefaultIdempotencyWindowMs
                     : config.idempotency_window_seconds() * 1000;
@@ -71,11 +81,16 @@ struct Engine::State {
   absl::Status Check(const v1::Event& e) const;
   void Dispatch(const v1::Event& e, v1::Outcome& out);
   void CarryOutFrom(int first_action, int64_t now, v1::Outcome& out);
+  std::optional<int64_t> NextDue() const;
+  void RunDue(int64_t due, v1::Outcome& out);
   void Remember(const v1::Event& e);
   void Forget(int64_t now);
 
   v1::CommunityConfig config;
   membership::Membership membership;
+  rules::Rules rules;
+  points::Points points;
+  segments::Segments segments;
   int64_t window_ms = 0;
   int64_t last_time_ms = 0;
   bool ended = false;
@@ -85,6 +100,9 @@ struct Engine::State {
 
 absl::Status Engine::State::Check(const v1::Event& e) const {
   if (membership::Membership::Handles(e.kind_case())) return membership.Check(e);
+  if (rules::Rules::Handles(e.kind_case())) return rules.Check(e);
+  if (points::Points::Handles(e.kind_case())) return points.Check(e);
+  if (segments::Segments::Handles(e.kind_case())) return segments.Check(e);
   return absl::UnimplementedError(absl::StrCat(
       "kind: event kind ", e.kind_case(), " is not handled by this build"));
 }
@@ -93,7 +111,50 @@ void Engine::State::Dispatch(const v1::Event& e, v1::Outcome& out) {
   if (membership::Membership::Handles(e.kind_case())) {
     membership.Apply(e, out);
     if (e.has_end_community()) ended = true;
+  } else if (rules::Rules::Handles(e.kind_case())) {
+    rules.Apply(e, out);
+  } else if (points::Points::Handles(e.kind_case())) {
+    points.Apply(e, out);
+  } else {
+    segments.Apply(e, out);
   }
+  CarryOutFrom(0, e.time_ms(), out);
+  // Every part sees every event once its owner is done, in a fixed order.
+  int first = out.actions_size();
+  rules.Observe(e, out);
+  CarryOutFrom(first, e.time_ms(), out);
+  first = out.actions_size();
+  points.Observe(e, out);
+  CarryOutFrom(first, e.time_ms(), out);
+  first = out.actions_size();
+  segments.Observe(e, out);
+  CarryOutFrom(first, e.time_ms(), out);
+}
+
+std::optional<int64_t> Engine::State::NextDue() const {
+  std::optional<int64_t> due;
+  for (std::optional<int64_t> d : {membership.NextDue(), rules.NextDue(),
+                                   points.NextDue(), segments.NextDue()}) {
+    if (d.has_value() && (!due.has_value() || *d < *due)) due = d;
+  }
+  return due;
+}
+
+// Runs the parts' timers due at `due`, membership first, so a removal at a
+// deadline happens before awards computed at the same instant.
+void Engine::State::RunDue(int64_t due, v1::Outcome& out) {
+  int first = out.actions_size();
+  membership.RunDue(due, out);
+  CarryOutFrom(first, due, out);
+  first = out.actions_size();
+  rules.RunDue(due, out);
+  CarryOutFrom(first, due, out);
+  first = out.actions_size();
+  points.RunDue(due, out);
+  CarryOutFrom(first, due, out);
+  first = out.actions_size();
+  segments.RunDue(due, out);
+  CarryOutFrom(first, due, out);
 }
 
 void Engine::State::CarryOutFrom(int first_action, int64_t now, v1::Outcome& out) {
@@ -137,6 +198,15 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
   if (absl::Status s = state->membership.Load(snapshot.membership()); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
   }
+  if (absl::Status s = state->rules.Load(snapshot.rules()); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
+  }
+  if (absl::Status s = state->points.Load(snapshot.points()); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
+  }
+  if (absl::Status s = state->segments.Load(snapshot.segments()); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
+  }
   int64_t previous = 0;
   for (int i = 0; i < snapshot.seen_size(); ++i) {
     const v1::SeenEvent& s = snapshot.seen(i);
@@ -171,7 +241,6 @@ absl::StatusOr<v1::Outcome> Engine::Apply(const v1::Event& event) {
   if (s.ended) return absl::FailedPreconditionError("the community has ended");
   if (absl::Status st = s.Check(event); !st.ok()) return st;
   s.Dispatch(event, out);
-  s.CarryOutFrom(0, event.time_ms(), out);
   s.Remember(event);
   s.last_time_ms = event.time_ms();
   s.Forget(s.last_time_ms);
@@ -185,12 +254,9 @@ absl::StatusOr<v1::Outcome> Engine::AdvanceTo(int64_t time_ms) {
         "time_ms: ", time_ms, " is before the last event at ", s.last_time_ms));
   }
   v1::Outcome out;
-  for (;;) {
-    std::optional<int64_t> due = s.membership.NextDue();
-    if (!due.has_value() || *due > time_ms) break;
-    const int first = out.actions_size();
-    s.membership.RunDue(*due, out);
-    s.CarryOutFrom(first, *due, out);
+  for (std::optional<int64_t> due = s.NextDue(); due.has_value() && *due <= time_ms;
+       due = s.NextDue()) {
+    s.RunDue(*due, out);
   }
   s.last_time_ms = time_ms;
   s.Forget(time_ms);
@@ -208,6 +274,9 @@ v1::CommunitySnapshot Engine::Snapshot() const {
     e->set_time_ms(time);
   }
   s.membership.Save(snap.mutable_membership());
+  s.rules.Save(snap.mutable_rules());
+  s.points.Save(snap.mutable_points());
+  s.segments.Save(snap.mutable_segments());
   snap.set_shequn_version(SHEQUN_VERSION);
   snap.set_ended(s.ended);
   return snap;

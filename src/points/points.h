@@ -1,0 +1,52 @@
+// The points part. Internal to the library; the engine is its only caller.
+#ifndef SHEQUN_SRC_POINTS_POINTS_H_
+#define SHEQUN_SRC_POINTS_POINTS_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "absl/status/status.h"
+#include "membership/membership.h"
+#include "shequn/v1/action.pb.h"
+#include "shequn/v1/config.pb.h"
+#include "shequn/v1/event.pb.h"
+#include "shequn/v1/points.pb.h"
+
+namespace shequn::points {
+
+class Points {
+ public:
+  // Validates config.points; errors name the field path.
+  static absl::Status ValidateConfig(const v1::CommunityConfig& config);
+
+  // `config` and `members` must outlive this object; `members` is read only.
+  Points(const v1::CommunityConfig& config,
+         const membership::Membership& members);
+  Points(const Points&) = delete;
+  Points& operator=(const Points&) = delete;
+
+  // The event kinds this part owns.
+  static bool Handles(v1::Event::KindCase kind);
+  // Everything that could make Apply(e) wrong, without changing anything.
+  absl::Status Check(const v1::Event& e) const;
+  // Applies a checked event this part owns.
+  void Apply(const v1::Event& e, v1::Outcome& out);
+  // Sees every applied event after its owner applied it, with the actions
+  // so far; may add actions. Must not fail.
+  void Observe(const v1::Event& e, v1::Outcome& out);
+
+  std::optional<int64_t> NextDue() const;
+  void RunDue(int64_t now, v1::Outcome& out);
+
+  void Save(v1::PointsState* state) const;
+  // Replaces the state; on error the state is unchanged.
+  absl::Status Load(const v1::PointsState& state);
+
+ private:
+  const v1::CommunityConfig& config_;
+  const membership::Membership& members_;
+};
+
+}  // namespace shequn::points
+
+#endif  // include guard
