@@ -139,7 +139,7 @@ absl::Status Authorize(Role actor, OperatorAct act,
                        std::optional<Role> target) {
   if (!RoleMay(actor, act)) {
     return absl::PermissionDeniedError(
-        absl::StrCat("actor: a ", RoleName(actor), " may not ",
+        absl::StrCat("actor: the role ", RoleName(actor), " may not ",
                      OperatorActName(act), "; only ", WhoMay(act), " may"));
   }
   if (!target.has_value()) return absl::OkStatus();
@@ -152,8 +152,8 @@ absl::Status Authorize(Role actor, OperatorAct act,
                  act == OperatorAct::kGraduate;
   if (manages && Rank(actor) >= Rank(*target) && IsManager(*target)) {
     return absl::PermissionDeniedError(
-        absl::StrCat("member: a ", RoleName(actor), " may not ",
-                     OperatorActName(act), " a ", RoleName(*target)));
+        absl::StrCat("member: the role ", RoleName(actor), " may not ",
+                     OperatorActName(act), " the role ", RoleName(*target)));
   }
   if (manages && *target == v1::ROLE_OWNER) {
     return absl::PermissionDeniedError(absl::StrCat(
