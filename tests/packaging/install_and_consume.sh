@@ -95,7 +95,9 @@ if [ -n "$pkg_config" ] && command -v "$pkg_config" >/dev/null 2>&1; then
   "$cxx" -std=c++20 $cxx_flags \
     "$source_dir/tests/packaging/pkg_config_consumer.cc" \
     -o "$tmp/pkg_config_consumer" $pc_flags
-  "$tmp/pkg_config_consumer"
+  # pkg-config gives no rpath: a shared build is found through the loader.
+  LD_LIBRARY_PATH=$prefix/$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
+    "$tmp/pkg_config_consumer"
 else
   echo "pkg-config not found: the pkg-config consumer is NOT checked" >&2
   exit 1
