@@ -1,20 +1,27 @@
-// Smoke test for an installed shequn: builds a config, round-trips it through
-// the wire format, asks the authorisation matrix one question, and prints the
-// version. Uses only what exists in 0.1.0 (authority.h and the protos).
+// Smoke test for an installed shequn: the engine refuses an empty config,
+// a config round-trips through the wire format, the authorisation matrix
+// answers one question, and the version prints.
 #include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include "shequn/authority.h"
+#include "shequn/engine.h"
 #include "shequn/v1/common.pb.h"
 #include "shequn/v1/config.pb.h"
 #include "shequn/version.h"
 
 int main() {
+  // A config without an id is invalid: Create must say so, not crash.
+  auto refused = shequn::Engine::Create(shequn::v1::CommunityConfig());
+  if (refused.ok() || !absl::IsInvalidArgument(refused.status())) {
+    std::cerr << "Engine::Create accepted an empty config\n";
+    return EXIT_FAILURE;
+  }
+
   shequn::v1::CommunityConfig config;
   config.set_id("test-package");
   config.set_time_zone("Asia/Shanghai");
-
   std::string bytes;
   shequn::v1::CommunityConfig parsed;
   if (!config.SerializeToString(&bytes) || !parsed.ParseFromString(bytes) ||
@@ -24,17 +31,17 @@ int main() {
   }
 
   // Nobody removes the owner.
-  absl::Status status = shequn::Authorize(shequn::v1::ROLE_ADMIN,
+  absl::Status denied = shequn::Authorize(shequn::v1::ROLE_ADMIN,
                                           shequn::OperatorAct::kRemove,
                                           shequn::v1::ROLE_OWNER);
-  if (status.ok()) {
+  if (denied.ok()) {
     std::cerr << "an admin was allowed to remove the owner\n";
     return EXIT_FAILURE;
   }
 
-  std::cout << "shequn " << SHEQUN_VERSION << ": "
+  std::cout << "shequn " << SHEQUN_VERSION << ": empty config refused ("
+            << refused.status().message() << "); "
             << shequn::RoleName(shequn::v1::ROLE_OWNER) << " outranks "
-            << shequn::RoleName(shequn::v1::ROLE_ADMIN) << " ("
-            << status.message() << ")\n";
+            << shequn::RoleName(shequn::v1::ROLE_ADMIN) << "\n";
   return EXIT_SUCCESS;
 }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "shequn/authority.h"
+#include "shequn/engine.h"
 #include "shequn/v1/config.pb.h"
 #include "shequn/version.h"
 
@@ -14,6 +15,9 @@ int main() {
   if (!config.SerializeToString(&bytes)) return 1;
   shequn::v1::CommunityConfig parsed;
   if (!parsed.ParseFromString(bytes) || parsed.id() != config.id()) return 1;
+
+  // An empty config has no id: the engine must refuse it.
+  if (shequn::Engine::Create(shequn::v1::CommunityConfig()).ok()) return 1;
 
   absl::Status owner_removes_admin = shequn::Authorize(
       shequn::v1::ROLE_OWNER, shequn::OperatorAct::kRemove,
