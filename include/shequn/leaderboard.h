@@ -28,8 +28,8 @@
 // it): a 16-byte slot per id + 20 bytes per entry in ~70%-full leaves.
 //
 // Why a B+ tree: it is an order-statistic B+ tree (every inner node keeps the
-// entry count of each child) whose nodes sit in two contiguous pools and
-// refer to each other by 32-bit index. Compared with a counted treap or a
+// entry count of each child) whose nodes sit in two pools and refer to each
+// other by 32-bit index. Compared with a counted treap or a
 // skip list (one node per member, ~40 bytes, ~2·log2(n) ≈ 40 dependent cache
 // misses per lookup at 1M), a lookup here touches 4 nodes and a leaf is
 // searched in one contiguous block, so updates are several times faster and
@@ -44,6 +44,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <vector>
 
@@ -84,7 +85,8 @@ class Leaderboard {
   // O(log n).
   bool Erase(uint32_t member);
 
-  // Removes every member; keeps the allocated memory for reuse. O(1).
+  // Removes every member. O(nodes): frees the tree's nodes but keeps the
+  // per-id slots' memory for reuse.
   void Clear();
 
   // Replaces the whole board with `standings` (any order), e.g. on restore.
@@ -174,8 +176,11 @@ class Leaderboard {
 
   std::vector<Slot> slots_;
   std::vector<bool> present_;
-  std::vector<Leaf> leaves_;
-  std::vector<Inner> inners_;
+  // Deques, not vectors: a node is bigger than libstdc++'s 512-byte deque
+  // block, so each node is its own block and the pools grow without a
+  // vector's up-to-2x spare capacity or the copy on reallocation.
+  std::deque<Leaf> leaves_;
+  std::deque<Inner> inners_;
   std::vector<uint32_t> free_leaves_;
   std::vector<uint32_t> free_inners_;
   uint32_t root_ = 0;

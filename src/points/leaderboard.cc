@@ -187,8 +187,6 @@ absl::Status Leaderboard::Build(absl::Span<const Standing> standings) {
   const size_t n = keys.size();
   const size_t target = kLeafCap * 3 / 4;
   const size_t num_leaves = (n + target - 1) / target;
-  leaves_.clear();
-  leaves_.reserve(num_leaves);
   std::vector<Split> level;
   level.reserve(num_leaves);
   for (size_t l = 0; l < num_leaves; ++l) {
@@ -240,9 +238,12 @@ std::vector<Leaderboard::Entry> Leaderboard::Page(uint32_t member,
 }
 
 size_t Leaderboard::MemoryBytes() const {
+  // A deque of node-sized blocks: one allocation (~16 bytes of malloc
+  // overhead) per node plus an 8-byte pointer to it.
+  constexpr size_t kPerBlock = 16 + 8;
   return slots_.capacity() * sizeof(Slot) + present_.capacity() / 8 +
-         leaves_.capacity() * sizeof(Leaf) +
-         inners_.capacity() * sizeof(Inner) +
+         leaves_.size() * (sizeof(Leaf) + kPerBlock) +
+         inners_.size() * (sizeof(Inner) + kPerBlock) +
          (free_leaves_.capacity() + free_inners_.capacity()) *
              sizeof(uint32_t);
 }
