@@ -35,7 +35,7 @@
 //   "phone"        Chinese mobile 1[3-9] + 9 digits, optionally +86/0086,
 //                  digits may be full-width/circled and split by spaces,
 //                  dashes, dots or emoji (at most 3 between two digits).
-//   "wechat"       wx, vx, v信, 微信, 威信, 薇信, 加v, 加我, wechat, weixin
+//   "wechat"       wx, vx, v信, 微信, 威信, 薇信, 维信, 加v, 加我, wechat, weixin
 //                  (separators inside allowed) then, after up to 8 filler
 //                  characters (spaces, punctuation, 号, 是, 为, :), an id:
 //                  6..20 of [a-z0-9_-] with a digit, or 5..15 digits.
@@ -63,10 +63,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 
 namespace shequn {
@@ -75,20 +75,20 @@ struct ScreenerData;
 }  // namespace rules
 
 // Built-in category names. Word lists may use any other non-empty name too.
-inline constexpr std::string_view kCategoryAbuse = "abuse";
-inline constexpr std::string_view kCategoryDiscrimination = "discrimination";
-inline constexpr std::string_view kCategoryPolitical = "political";
-inline constexpr std::string_view kCategoryIndecent = "indecent";
-inline constexpr std::string_view kCategoryAdvertising = "advertising";
-inline constexpr std::string_view kCategoryOffTopic = "off_topic";
-inline constexpr std::string_view kCategoryPoaching = "poaching";
+inline constexpr absl::string_view kCategoryAbuse = "abuse";
+inline constexpr absl::string_view kCategoryDiscrimination = "discrimination";
+inline constexpr absl::string_view kCategoryPolitical = "political";
+inline constexpr absl::string_view kCategoryIndecent = "indecent";
+inline constexpr absl::string_view kCategoryAdvertising = "advertising";
+inline constexpr absl::string_view kCategoryOffTopic = "off_topic";
+inline constexpr absl::string_view kCategoryPoaching = "poaching";
 
 // Detector names, as ScreenerOptions::detectors spells them.
-inline constexpr std::string_view kDetectorUrl = "url";
-inline constexpr std::string_view kDetectorPhone = "phone";
-inline constexpr std::string_view kDetectorWeChat = "wechat";
-inline constexpr std::string_view kDetectorQq = "qq";
-inline constexpr std::string_view kDetectorSolicitation = "solicitation";
+inline constexpr absl::string_view kDetectorUrl = "url";
+inline constexpr absl::string_view kDetectorPhone = "phone";
+inline constexpr absl::string_view kDetectorWeChat = "wechat";
+inline constexpr absl::string_view kDetectorQq = "qq";
+inline constexpr absl::string_view kDetectorSolicitation = "solicitation";
 
 inline constexpr size_t kMaxWords = 200'000;
 inline constexpr size_t kMaxWordCodePoints = 64;
@@ -105,7 +105,7 @@ enum class MatchSource : uint8_t {
 };
 
 // "word", or the detector's name ("url", "phone", ...). O(1).
-std::string_view MatchSourceName(MatchSource source);
+absl::string_view MatchSourceName(MatchSource source);
 
 // One banned word list: its category and its words (UTF-8, any script).
 // Mirrors RulesConfig.WordList.
@@ -147,7 +147,7 @@ struct ScreenerOptions {
 struct ScreenMatch {
   // Points into the Screener; valid while the Screener that returned it
   // (or the one it was moved into) lives.
-  std::string_view category;
+  absl::string_view category;
   uint32_t begin = 0;
   uint32_t end = 0;
   MatchSource source = MatchSource::kWord;
@@ -195,15 +195,15 @@ class Screener {
   // Screens `text` (any bytes; invalid UTF-8 is tolerated). One pass:
   // O(n log(alphabet) + m log m) for n bytes and m matches; allocates
   // nothing but the result's vector.
-  ScreenResult Screen(std::string_view text) const;
+  ScreenResult Screen(absl::string_view text) const;
 
   // As above, but reuses `*result` (cleared first), so a caller screening
   // many texts allocates only when a text has more matches than any before.
-  void Screen(std::string_view text, ScreenResult* result) const;
+  void Screen(absl::string_view text, ScreenResult* result) const;
 
   // The word as configured, for a kWord match's `entry`; "" if out of
   // range. O(1).
-  std::string_view WordText(uint32_t entry) const;
+  absl::string_view WordText(uint32_t entry) const;
 
   // Words (after removing repeats) plus whitelist entries. O(1).
   size_t size() const;
@@ -219,13 +219,13 @@ class Screener {
 // The normalised form used for matching, as UTF-8: e.g. "Ｆ.u.U.u ck" →
 // "fuck", "加 微 信" → "加微信", "維信" → "维信". Invalid bytes are dropped.
 // O(n). For inspecting word lists; Screen() does not call it.
-std::string NormalizeForScreening(std::string_view text);
+std::string NormalizeForScreening(absl::string_view text);
 
 // `text` with each matched span replaced by `mask`; overlapping or touching
 // spans merge into one mask. Spans outside `text` are ignored. `matches`
 // need not be sorted. O(n + m log m).
-std::string Mask(std::string_view text, absl::Span<const ScreenMatch> matches,
-                 std::string_view mask = "***");
+std::string Mask(absl::string_view text, absl::Span<const ScreenMatch> matches,
+                 absl::string_view mask = "***");
 
 }  // namespace shequn
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "rules/text_normalizer.h"
 #include "shequn/screening.h"
 
@@ -16,8 +17,8 @@ namespace shequn::rules {
 // Where detectors report: appends ScreenMatches for enabled sources.
 struct MatchSink {
   std::vector<ScreenMatch>* out;
-  std::string_view link_category;
-  std::string_view contact_category;
+  absl::string_view link_category;
+  absl::string_view contact_category;
   uint32_t enabled;  // bit (1 << MatchSource) per enabled detector
 
   bool Enabled(MatchSource s) const {

@@ -49,6 +49,7 @@ constexpr TriggerWord kTriggers[] = {
     {"wx", MatchSource::kWeChat},           {"vx", MatchSource::kWeChat},
     {"v信", MatchSource::kWeChat},          {"微信", MatchSource::kWeChat},
     {"威信", MatchSource::kWeChat},         {"薇信", MatchSource::kWeChat},
+    {"维信", MatchSource::kWeChat},
     {"加v", MatchSource::kWeChat},          {"加我", MatchSource::kWeChat},
     {"wechat", MatchSource::kWeChat},       {"weixin", MatchSource::kWeChat},
     {"qq", MatchSource::kQq},               {"q群", MatchSource::kQq},
@@ -62,7 +63,7 @@ constexpr TriggerWord kTriggers[] = {
     {"text me", MatchSource::kSolicitation},
 };
 
-constexpr std::string_view kDetectorNames[] = {
+constexpr absl::string_view kDetectorNames[] = {
     kDetectorUrl, kDetectorPhone, kDetectorWeChat, kDetectorQq,
     kDetectorSolicitation};
 
@@ -145,13 +146,13 @@ class ImplBuilder {
   absl::flat_hash_set<std::string> seen_;  // kind:trigger:category:key
 };
 
-absl::Status CheckCategory(const std::string& path, std::string_view name) {
+absl::Status CheckCategory(const std::string& path, absl::string_view name) {
   if (name.empty()) return absl::InvalidArgumentError(path + ": empty");
   if (name.size() > kMaxCategoryBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, ": ", name.size(), " bytes, limit ", kMaxCategoryBytes));
   }
-  if (!rules::IsValidUtf8(name)) {
+  if (!rules::IsValidUtf8({name.data(), name.size()})) {
     return absl::InvalidArgumentError(path + ": invalid UTF-8");
   }
   return absl::OkStatus();
@@ -164,8 +165,8 @@ absl::Status AddDetectors(const std::vector<std::string>& names,
                                std::end(kDetectorNames), names[i]);
     if (it == std::end(kDetectorNames)) {
       std::string known;
-      for (std::string_view n : kDetectorNames) {
-        known.append(known.empty() ? "" : ", ").append(n);
+      for (absl::string_view n : kDetectorNames) {
+        absl::StrAppend(&known, known.empty() ? "" : ", ", n);
       }
       return absl::InvalidArgumentError(
           absl::StrCat("detectors[", i, "]: unknown detector '", names[i],
@@ -276,10 +277,10 @@ Screener::Screener(Screener&&) noexcept = default;
 Screener& Screener::operator=(Screener&&) noexcept = default;
 Screener::~Screener() = default;
 
-std::string_view Screener::WordText(uint32_t entry) const {
+absl::string_view Screener::WordText(uint32_t entry) const {
   if (entry + 1 >= impl_->word_offsets.size()) return {};
   const uint32_t begin = impl_->word_offsets[entry];
-  return std::string_view(impl_->word_text)
+  return absl::string_view(impl_->word_text)
       .substr(begin, impl_->word_offsets[entry + 1] - begin);
 }
 
@@ -298,7 +299,7 @@ namespace {
 
 // Marks a whitelist hit in the match vector until FinishMatches drops it:
 // every real match has a non-empty category.
-constexpr std::string_view kAllowedMarker{};
+constexpr absl::string_view kAllowedMarker{};
 
 // A trigger whose end boundary is judged by the next character.
 struct PendingTrigger {
@@ -451,29 +452,30 @@ std::string_view CutAtBoundary(std::string_view text, size_t limit) {
 
 }  // namespace
 
-void Screener::Screen(std::string_view text, ScreenResult* result) const {
+void Screener::Screen(absl::string_view text, ScreenResult* result) const {
   result->matches.clear();
   result->truncated = text.size() > impl_->max_text_bytes;
-  Scan(*impl_, &result->matches).Run(CutAtBoundary(text, impl_->max_text_bytes));
+  Scan(*impl_, &result->matches)
+      .Run(CutAtBoundary({text.data(), text.size()}, impl_->max_text_bytes));
   FinishMatches(&result->matches);
 }
 
-ScreenResult Screener::Screen(std::string_view text) const {
+ScreenResult Screener::Screen(absl::string_view text) const {
   ScreenResult result;
   Screen(text, &result);
   return result;
 }
 
-std::string NormalizeForScreening(std::string_view text) {
+std::string NormalizeForScreening(absl::string_view text) {
   std::u32string key;
-  rules::NormalizeKey(text, &key);  // invalid bytes are skipped either way
+  rules::NormalizeKey({text.data(), text.size()}, &key);  // invalid bytes are skipped either way
   std::string out;
   for (char32_t c : key) rules::AppendUtf8(c, &out);
   return out;
 }
 
-std::string Mask(std::string_view text, absl::Span<const ScreenMatch> matches,
-                 std::string_view mask) {
+std::string Mask(absl::string_view text, absl::Span<const ScreenMatch> matches,
+                 absl::string_view mask) {
   std::vector<std::pair<uint32_t, uint32_t>> spans;
   spans.reserve(matches.size());
   for (const ScreenMatch& m : matches) {
@@ -489,14 +491,14 @@ std::string Mask(std::string_view text, absl::Span<const ScreenMatch> matches,
     for (++i; i < spans.size() && spans[i].first <= end; ++i) {
       end = std::max(end, spans[i].second);
     }
-    out.append(text.substr(pos, begin - pos)).append(mask);
+    absl::StrAppend(&out, text.substr(pos, begin - pos), mask);
     pos = end;
   }
-  out.append(text.substr(pos));
+  absl::StrAppend(&out, text.substr(pos));
   return out;
 }
 
-std::string_view MatchSourceName(MatchSource source) {
+absl::string_view MatchSourceName(MatchSource source) {
   switch (source) {
     case MatchSource::kWord:
       return "word";
