@@ -85,8 +85,20 @@ AhoCorasick AhoCorasick::Build(std::span<const std::u32string> keys) {
   }
   for (uint32_t n = 0; n < nodes; ++n) ac.out_begin_[n + 1] += ac.out_begin_[n];
 
+  ac.BuildRootTable();
   ac.BuildLinks();
   return ac;
+}
+
+void AhoCorasick::BuildRootTable() {
+  char32_t max_label = 0;
+  for (uint32_t e = edge_begin_[kRoot]; e < edge_begin_[kRoot + 1]; ++e) {
+    if (edge_label_[e] < 0x10000) max_label = std::max(max_label, edge_label_[e]);
+  }
+  root_next_.assign(max_label + 1, kRoot);
+  for (uint32_t e = edge_begin_[kRoot]; e < edge_begin_[kRoot + 1]; ++e) {
+    if (edge_label_[e] <= max_label) root_next_[edge_label_[e]] = edge_target_[e];
+  }
 }
 
 // States are in BFS order, so a state's failure target (shallower) is
@@ -122,17 +134,18 @@ uint32_t AhoCorasick::Child(uint32_t state, char32_t c) const {
 }
 
 uint32_t AhoCorasick::Next(uint32_t state, char32_t c) const {
-  while (true) {
+  for (; state != kRoot; state = fail_[state]) {
     const uint32_t child = Child(state, c);
     if (child != kNone) return child;
-    if (state == kRoot) return kRoot;
-    state = fail_[state];
   }
+  if (c < root_next_.size()) return root_next_[c];
+  const uint32_t child = Child(kRoot, c);
+  return child == kNone ? kRoot : child;
 }
 
 size_t AhoCorasick::MemoryBytes() const {
   return (edge_begin_.size() + edge_target_.size() + fail_.size() +
-          dict_.size() + out_begin_.size() + out_.size()) *
+          dict_.size() + out_begin_.size() + out_.size() + root_next_.size()) *
              sizeof(uint32_t) +
          edge_label_.size() * sizeof(char32_t);
 }

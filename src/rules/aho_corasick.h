@@ -3,7 +3,9 @@
 // States are numbered in breadth-first order, so the hot shallow states sit
 // together in memory. A state's edges are one slice of two parallel arrays
 // (labels sorted, targets), found through edge_begin_; there is no map or
-// vector per node. Per state: 16 bytes; per edge: 8 bytes; per key: 4.
+// vector per node. Per state: 16 bytes; per edge: 8 bytes; per key: 4;
+// plus a direct table for the root (4 bytes per code point up to the
+// largest BMP label: 160 KiB once the keys include CJK).
 #ifndef SHEQUN_RULES_AHO_CORASICK_H_
 #define SHEQUN_RULES_AHO_CORASICK_H_
 
@@ -50,6 +52,7 @@ class AhoCorasick {
   bool HasOutput(uint32_t state) const {
     return out_begin_[state] != out_begin_[state + 1];
   }
+  void BuildRootTable();
   void BuildLinks();
 
   std::vector<uint32_t> edge_begin_;   // per state + 1: its edges' slice
@@ -59,6 +62,10 @@ class AhoCorasick {
   std::vector<uint32_t> dict_;         // nearest suffix state with output
   std::vector<uint32_t> out_begin_;    // per state + 1: its keys' slice
   std::vector<uint32_t> out_;          // key indices
+  // The root's transitions for BMP code points up to its largest label,
+  // indexed directly: most characters of a text are read at the root,
+  // whose edges are too many to search quickly.
+  std::vector<uint32_t> root_next_;
 };
 
 }  // namespace shequn::rules

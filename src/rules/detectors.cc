@@ -85,6 +85,7 @@ bool UrlDetector::LabelIs(std::string_view s) const {
 }
 
 void UrlDetector::CloseLabel() {
+  if (!scheme_ && labels_ < 2) return;  // a lone word: skip the TLD lookup
   const auto is_label = [this](std::string_view s) { return LabelIs(s); };
   const bool tld =
       spaced_ ? std::any_of(std::begin(kStrongTlds), std::end(kStrongTlds),

@@ -332,6 +332,7 @@ class Scan {
   // to map a match back to its first byte.
   struct Seen {
     uint32_t begin;
+    uint32_t gaps;  // characters so far that followed a separator
     bool boundary;  // a Latin key may start here ("new xbox" is not "wx")
   };
   static constexpr size_t kRing = kMaxWordCodePoints;
@@ -348,7 +349,8 @@ class Scan {
     }
     if (!accepted) return;  // a repeated letter: "f u u ck"
     const bool boundary = gap_ || !last_latin_;
-    ring_[count_ % kRing] = {ch.begin, boundary};
+    gaps_ += gap_ && count_ > 0;
+    ring_[count_ % kRing] = {ch.begin, gaps_, boundary};
     ++count_;
     gap_ = false;
     last_latin_ = ch.cls != CharClass::kWord;
@@ -359,6 +361,13 @@ class Scan {
 
   void OnKey(const Entry& e, uint32_t end) {
     const Seen& first = ring_[(count_ - e.length) % kRing];
+    // A Latin word spelled across separators must start a word: "s h i t"
+    // is caught, but "I was hit" does not hide "shit".
+    const bool spaced = gaps_ != first.gaps;
+    if (e.kind != EntryKind::kTrigger && e.latin_start && spaced &&
+        !first.boundary) {
+      return;
+    }
     switch (e.kind) {
       case EntryKind::kBanned:
         out_->push_back({impl_.categories[e.category], first.begin, end,
@@ -402,8 +411,9 @@ class Scan {
   rules::TokenDetector tokens_;
   rules::KeyFilter filter_;
   uint32_t state_ = rules::AhoCorasick::kRoot;
-  std::array<Seen, kRing> ring_{};
+  std::array<Seen, kRing> ring_;  // written before read: no need to zero
   uint64_t count_ = 0;
+  uint32_t gaps_ = 0;
   bool gap_ = true;
   bool last_latin_ = false;
   // The trigger table lets at most two triggers end on one character

@@ -116,11 +116,13 @@ SortedPairs() {
 }
 
 constexpr auto kTradToSimp = SortedPairs();
+constexpr char32_t kTradFirst = 0x3400;
+constexpr char32_t kTradLast = 0x9FFF;
 
 constexpr bool TableIsWellFormed() {
   if (CountCodePoints(kTraditionalSimplifiedPairs) % 2 != 0) return false;
   for (size_t i = 0; i < kTradToSimp.size(); ++i) {
-    if (kTradToSimp[i].first == kInvalid || kTradToSimp[i].first < 0x3400) {
+    if (kTradToSimp[i].first < kTradFirst || kTradToSimp[i].first > kTradLast) {
       return false;
     }
     if (i > 0 && kTradToSimp[i - 1].first == kTradToSimp[i].first) {
@@ -131,7 +133,20 @@ constexpr bool TableIsWellFormed() {
 }
 static_assert(TableIsWellFormed(), "duplicate or non-CJK traditional entry");
 
+// One bit per code point in the table's range: most Chinese text is
+// simplified, and a bit test rejects a character faster than the search.
+constexpr std::array<uint64_t, (kTradLast - kTradFirst) / 64 + 1> TradBitmap() {
+  std::array<uint64_t, (kTradLast - kTradFirst) / 64 + 1> bits{};
+  for (const auto& [from, to] : kTradToSimp) {
+    bits[(from - kTradFirst) / 64] |= uint64_t{1} << ((from - kTradFirst) % 64);
+  }
+  return bits;
+}
+constexpr auto kTradBits = TradBitmap();
+
 char32_t TraditionalToSimplified(char32_t c) {
+  const char32_t i = c - kTradFirst;
+  if (((kTradBits[i / 64] >> (i % 64)) & 1) == 0) return c;
   const auto it = std::lower_bound(
       kTradToSimp.begin(), kTradToSimp.end(), c,
       [](const std::pair<char32_t, char32_t>& p, char32_t v) {
@@ -164,7 +179,7 @@ char32_t FoldCodePoint(char32_t c) {
   if (c >= 0x24B6 && c <= 0x24CF) return U'a' + (c - 0x24B6);  // Ⓐ..Ⓩ
   if (c >= 0x24D0 && c <= 0x24E9) return U'a' + (c - 0x24D0);  // ⓐ..ⓩ
   if (c >= 0x1D400 && c <= 0x1D7FF) return FoldMathematical(c);
-  if (c >= 0x3400 && c <= 0x9FFF) return TraditionalToSimplified(c);
+  if (c >= kTradFirst && c <= kTradLast) return TraditionalToSimplified(c);
   return c;
 }
 
@@ -174,6 +189,7 @@ CharClass Classify(char32_t c) {
     if (c >= '0' && c <= '9') return CharClass::kDigit;
     return c <= 0x20 || c == 0x7F ? CharClass::kSpace : CharClass::kPunct;
   }
+  if (c >= 0x4E00 && c <= 0x9FFF) return CharClass::kWord;  // most of CJK
   if (c <= 0xA0) return CharClass::kSpace;  // C1 controls, no-break space
   if (c <= 0xBF || c == 0xD7 || c == 0xF7) return CharClass::kPunct;
   if (c < 0x0300) return CharClass::kWord;
@@ -197,12 +213,19 @@ CharClass Classify(char32_t c) {
   return CharClass::kWord;
 }
 
-FoldedChar FoldedCursor::Peek() const {
-  size_t len = 0;
-  const char32_t raw = DecodeUtf8(text_, pos_, &len);
+FoldedChar FoldedCursor::Decode(uint32_t pos) const {
   FoldedChar out;
-  out.begin = pos_;
-  out.end = pos_ + static_cast<uint32_t>(len);
+  out.begin = pos;
+  const auto byte = static_cast<unsigned char>(text_[pos]);
+  if (byte < 0x80) {  // most chat bytes: skip the decoder
+    out.end = pos + 1;
+    out.c = FoldCodePoint(byte);
+    out.cls = Classify(out.c);
+    return out;
+  }
+  size_t len = 0;
+  const char32_t raw = DecodeUtf8(text_, pos, &len);
+  out.end = pos + static_cast<uint32_t>(len);
   if (raw == kInvalid) {
     out.c = kReplacement;
     out.cls = CharClass::kPunct;
@@ -215,17 +238,24 @@ FoldedChar FoldedCursor::Peek() const {
 }
 
 bool FoldedCursor::Next(FoldedChar* out) {
-  if (pos_ >= text_.size()) return false;
-  *out = Peek();
-  pos_ = out->end;
-  if (out->cls != CharClass::kLatin && out->cls != CharClass::kWord) {
-    return true;
+  if (has_ahead_) {
+    *out = ahead_;
+    has_ahead_ = false;
+  } else if (pos_ < text_.size()) {
+    *out = Decode(pos_);
+  } else {
+    return false;
   }
+  pos_ = out->end;
+  if (out->cls != CharClass::kLatin) return true;
   // Swallow adjacent repeats so a match on "fuck" in "fuckkkk" masks all.
   while (pos_ < text_.size()) {
-    const FoldedChar next = Peek();
-    if (next.c != out->c) break;
-    out->end = pos_ = next.end;
+    ahead_ = Decode(pos_);
+    if (ahead_.c != out->c) {
+      has_ahead_ = true;
+      break;
+    }
+    out->end = pos_ = ahead_.end;
     ++out->count;
   }
   return true;
@@ -233,7 +263,7 @@ bool FoldedCursor::Next(FoldedChar* out) {
 
 bool KeyFilter::Accept(const FoldedChar& ch) {
   if (!IsWordClass(ch.cls)) return false;
-  if (ch.c == last_ && ch.cls != CharClass::kDigit) return false;
+  if (ch.c == last_ && ch.cls == CharClass::kLatin) return false;
   last_ = ch.c;
   return true;
 }

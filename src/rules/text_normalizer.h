@@ -35,15 +35,15 @@ inline bool IsWordClass(CharClass k) {
 // One folded code point of a text.
 struct FoldedChar {
   char32_t c = 0;       // folded; U+FFFD for an invalid byte
-  uint32_t begin = 0;   // original byte span; for a letter it also covers
-  uint32_t end = 0;     // the same letter repeated right after it ("uuu")
+  uint32_t begin = 0;   // original byte span; for a Latin letter it also
+  uint32_t end = 0;     // covers the same letter repeated right after it
   CharClass cls = CharClass::kSpace;
   uint32_t count = 1;    // code points merged into this one ("uuu": 3)
   bool invalid = false;  // an invalid UTF-8 byte
 };
 
 // Walks `text` one folded code point at a time. Adjacent repeats of a
-// letter come back as one FoldedChar (digits never merge). Allocation-free;
+// Latin letter come back as one FoldedChar ("uuu"); nothing else merges. Allocation-free;
 // `text` must outlive the cursor and be shorter than 4 GiB.
 class FoldedCursor {
  public:
@@ -53,15 +53,20 @@ class FoldedCursor {
   bool Next(FoldedChar* out);
 
  private:
-  // Decodes and folds the code point at pos_ without consuming it.
-  FoldedChar Peek() const;
+  // Decodes and folds the code point at `pos`.
+  FoldedChar Decode(uint32_t pos) const;
 
   std::string_view text_;
   uint32_t pos_ = 0;
+  // The character after the last one returned, when looking for repeats
+  // already decoded it.
+  FoldedChar ahead_;
+  bool has_ahead_ = false;
 };
 
-// Picks the characters word matching sees: word-class characters that do
-// not repeat the previous one ("f u u ck" → "fuck"; digits always pass).
+// Picks the characters word matching sees: word-class characters, less a
+// Latin letter that repeats the previous one ("f u u ck" → "fuck"). Digits
+// and CJK never collapse: "哈哈" and "妈妈" are words, not evasions.
 // Screened text and word lists go through the same filter, so they agree.
 class KeyFilter {
  public:

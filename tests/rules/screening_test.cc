@@ -21,7 +21,7 @@ using ::testing::IsEmpty;
 ScreenerOptions GroupOptions() {
   ScreenerOptions options;
   options.word_lists = {
-      {"abuse", {"fuck", "cunt", "傻逼", "习"}},
+      {"abuse", {"fuck", "cunt", "shit", "傻逼", "习"}},
       {"advertising", {"加微信", "wechat", "代购", "广告"}},
       {"gambling", {"赌博", "网赌"}},
   };
@@ -93,6 +93,14 @@ TEST(Screening, CaseAndRepeatedLettersFold) {
   const std::string text = "FuUuUuCKkk you and f u u c k k k";
   EXPECT_THAT(Spans(text, screener.Screen(text)),
               ElementsAre("abuse:word:FuUuUuCKkk", "abuse:word:f u u c k"));
+}
+
+TEST(Screening, SpacedLatinWordMustStartAWord) {
+  const Screener screener = GroupScreener();
+  EXPECT_THAT(screener.Screen("I was hit by a car").matches, IsEmpty());
+  const std::string text = "what a s h i t show";
+  EXPECT_THAT(Spans(text, screener.Screen(text)),
+              ElementsAre("abuse:word:s h i t"));
 }
 
 TEST(Screening, TraditionalCharactersFoldToSimplified) {
@@ -266,6 +274,7 @@ TEST(Screening, NormalizeForScreeningShowsTheKey) {
   EXPECT_EQ(NormalizeForScreening("Ｆ.u.U.u ck"), "fuck");
   EXPECT_EQ(NormalizeForScreening("加 微 信"), "加微信");
   EXPECT_EQ(NormalizeForScreening("維信①③⑧"), "维信138");
+  EXPECT_EQ(NormalizeForScreening("妈妈 1 0 0"), "妈妈100");  // CJK, digits keep
   EXPECT_EQ(NormalizeForScreening("b\xe2\x80\x8bo\xf0\x9f\x98\x80ok"), "bok");
 }
 
@@ -286,9 +295,9 @@ TEST(ScreeningConfig, EmptyAfterNormalisation) {
 
 TEST(ScreeningConfig, InvalidUtf8Word) {
   ScreenerOptions options = GroupOptions();
-  options.word_lists[0].words[3] = "bad\xff";
+  options.word_lists[0].words[4] = "bad\xff";
   EXPECT_THAT(CreateError(options).message(),
-              HasSubstr("word_lists[0].words[3]: invalid UTF-8"));
+              HasSubstr("word_lists[0].words[4]: invalid UTF-8"));
 }
 
 TEST(ScreeningConfig, WordTooLong) {
