@@ -11,6 +11,7 @@
 //   polls.cc         polls and votes
 //   titles.cc        titles by hand and by threshold; operator adjustments
 //   standings.cc     boards (the leaderboard seam), awards, team contest, 积分淘汰
+//   queries.cc       read-only queries behind Engine (ledger, record, boards)
 //   calendar.cc      local days and periods;  ledger.cc  the ledger
 #ifndef SHEQUN_SRC_POINTS_POINTS_H_
 #define SHEQUN_SRC_POINTS_POINTS_H_
