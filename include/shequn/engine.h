@@ -35,6 +35,7 @@
 #include "shequn/v1/config.pb.h"
 #include "shequn/v1/event.pb.h"
 #include "shequn/v1/rules.pb.h"
+#include "shequn/v1/points.pb.h"
 #include "shequn/v1/snapshot.pb.h"
 
 namespace shequn {
@@ -91,6 +92,43 @@ class Engine {
   // Strikes of a member still counting now (revoked and expired ones do
   // not). NotFound for an unknown member. O(strikes of the member).
   absl::StatusOr<uint32_t> LiveStrikes(absl::string_view member_id) const;
+  // ---- Points, boards and polls (D-7). ----------------------------------
+  // Errors: NotFound for an unknown member, group, team or poll;
+  // InvalidArgument for a malformed query. n = members ever seen, E = ledger
+  // entries of the queried period, L_m = one member's ledger entries.
+  //
+  // Board order, the same for every board, award and elimination:
+  //   1. score, highest first;
+  //   2. whoever reached that score in the period first (their last ledger
+  //      entry of the period; no entries = reached at the period start);
+  //   3. the member who first appeared in the community first.
+  // Only active members are ranked. Boards are computed from the ledger, so
+  // they always agree with it.
+
+  // The member's balance: the sum of their ledger. O(1).
+  absl::StatusOr<int64_t> Balance(absl::string_view member) const;
+  // The member's ledger entries, oldest first, and balance. O(L_m).
+  absl::StatusOr<v1::MemberLedger> Ledger(absl::string_view member) const;
+  // Balance, check-ins and streaks, tasks, titles. O(check-ins + titles).
+  absl::StatusOr<v1::MemberPoints> PointsRecord(absl::string_view member) const;
+  // The first `k` rows of the board. O(log L + E + n log n).
+  absl::StatusOr<v1::BoardPage> Leaderboard(const v1::BoardQuery& query,
+                                            uint32_t k) const;
+  // The member's row (rank and score) on the board. O(log L + E + n log n).
+  absl::StatusOr<v1::BoardRow> Rank(const v1::BoardQuery& query,
+                                    absl::string_view member) const;
+  // The member's row with up to `before` rows above and `after` below.
+  // O(log L + E + n log n).
+  absl::StatusOr<v1::BoardPage> Page(const v1::BoardQuery& query,
+                                     absl::string_view member, uint32_t before,
+                                     uint32_t after) const;
+  // Teams ranked by their active members' points in the period; ties keep
+  // the order of teams.names. query.scope and metric are ignored.
+  // O(log L + E + n log n).
+  absl::StatusOr<v1::BoardPage> TeamBoard(const v1::BoardQuery& query) const;
+  // A poll's tallies (voters listed unless anonymous) and, once closed, its
+  // winner: most votes, a tie going to the option listed first. O(ballots).
+  absl::StatusOr<v1::PollResult> Poll(absl::string_view poll_id) const;
 
   const v1::CommunityConfig& config() const;
   int64_t last_time_ms() const;

@@ -57,6 +57,15 @@ absl::Status ValidateEnvelope(const v1::Event& e) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<membership::MemberIndex> Known(const membership::Membership& members,
+                                              absl::string_view id) {
+  std::optional<membership::MemberIndex> m = members.Find(id);
+  if (!m.has_value()) {
+    return absl::NotFoundError(absl::StrCat("member: unknown member '", id, "'"));
+  }
+  return *m;
+}
+
 // Actions whose membership consequences the engine carries out when another
 // part decides them.
 bool ChangesMembership(v1::ActionKind kind) {
@@ -285,10 +294,8 @@ v1::CommunitySnapshot Engine::Snapshot() const {
 std::string Engine::SnapshotBytes() const { return SerializeDeterministic(Snapshot()); }
 
 absl::StatusOr<v1::MemberRecord> Engine::Member(absl::string_view member_id) const {
-  std::optional<membership::MemberIndex> m = state_->membership.Find(member_id);
-  if (!m.has_value()) {
-    return absl::NotFoundError(absl::StrCat("member: unknown member '", member_id, "'"));
-  }
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member_id);
+  if (!m.ok()) return m.status();
   // One member's record costs the same as saving it alone.
   v1::MembershipState one;
   state_->membership.Save(&one);
@@ -296,19 +303,63 @@ absl::StatusOr<v1::MemberRecord> Engine::Member(absl::string_view member_id) con
 }
 
 absl::StatusOr<std::vector<v1::AuditEntry>> Engine::Audit(absl::string_view member_id) const {
-  std::optional<membership::MemberIndex> m = state_->membership.Find(member_id);
-  if (!m.has_value()) {
-    return absl::NotFoundError(absl::StrCat("member: unknown member '", member_id, "'"));
-  }
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member_id);
+  if (!m.ok()) return m.status();
   return state_->rules.AuditOf(*m);
 }
 
 absl::StatusOr<uint32_t> Engine::LiveStrikes(absl::string_view member_id) const {
-  std::optional<membership::MemberIndex> m = state_->membership.Find(member_id);
-  if (!m.has_value()) {
-    return absl::NotFoundError(absl::StrCat("member: unknown member '", member_id, "'"));
-  }
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member_id);
+  if (!m.ok()) return m.status();
   return state_->rules.LiveStrikes(*m, state_->last_time_ms);
+}
+
+// ---- Points, boards and polls.
+
+absl::StatusOr<int64_t> Engine::Balance(absl::string_view member) const {
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member);
+  if (!m.ok()) return m.status();
+  return state_->points.Balance(*m);
+}
+
+absl::StatusOr<v1::MemberLedger> Engine::Ledger(absl::string_view member) const {
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member);
+  if (!m.ok()) return m.status();
+  return state_->points.LedgerOf(*m);
+}
+
+absl::StatusOr<v1::MemberPoints> Engine::PointsRecord(absl::string_view member) const {
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member);
+  if (!m.ok()) return m.status();
+  return state_->points.RecordOf(*m, state_->last_time_ms);
+}
+
+absl::StatusOr<v1::BoardPage> Engine::Leaderboard(const v1::BoardQuery& query,
+                                                  uint32_t k) const {
+  return state_->points.Top(query, k, state_->last_time_ms);
+}
+
+absl::StatusOr<v1::BoardRow> Engine::Rank(const v1::BoardQuery& query,
+                                          absl::string_view member) const {
+  absl::StatusOr<v1::BoardPage> page = Page(query, member, 0, 0);
+  if (!page.ok()) return page.status();
+  return page->rows(0);
+}
+
+absl::StatusOr<v1::BoardPage> Engine::Page(const v1::BoardQuery& query,
+                                           absl::string_view member, uint32_t before,
+                                           uint32_t after) const {
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member);
+  if (!m.ok()) return m.status();
+  return state_->points.PageAround(query, *m, before, after, state_->last_time_ms);
+}
+
+absl::StatusOr<v1::BoardPage> Engine::TeamBoard(const v1::BoardQuery& query) const {
+  return state_->points.Teams(query, state_->last_time_ms);
+}
+
+absl::StatusOr<v1::PollResult> Engine::Poll(absl::string_view poll_id) const {
+  return state_->points.PollOf(poll_id);
 }
 
 const v1::CommunityConfig& Engine::config() const { return state_->config; }
