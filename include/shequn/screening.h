@@ -41,7 +41,8 @@
 //   "wechat"       wx, vx, v信, 微信, 威信, 薇信, 维信, 加v, 加我, wechat, weixin
 //                  (separators inside allowed) then, after up to 8 filler
 //                  characters (spaces, punctuation, 号, 是, 为, :), an id:
-//                  6..20 of [a-z0-9_-] with a digit, or 5..15 digits.
+//                  6..20 of [a-z0-9_-] with a digit, or 5..15 digits;
+//                  and WeChat's generated ids "wxid_…" anywhere.
 //   "qq"           qq, q, 扣扣, 企鹅 then filler then 5..11 digits.
 //   "solicitation" 加我, 加好友, 私聊我, 私信我, 私我, 滴滴我, 联系我, 扫码,
 //                  add me, dm me, pm me, contact me, text me.
