@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
@@ -33,6 +34,7 @@
 #include "shequn/v1/action.pb.h"
 #include "shequn/v1/config.pb.h"
 #include "shequn/v1/event.pb.h"
+#include "shequn/v1/rules.pb.h"
 #include "shequn/v1/snapshot.pb.h"
 
 namespace shequn {
@@ -79,6 +81,16 @@ class Engine {
 
   // One member's record, or NotFound. O(1) expected.
   absl::StatusOr<v1::MemberRecord> Member(absl::string_view member_id) const;
+
+  // Why a member was sanctioned: every warning, notice, mute, removal,
+  // deduction, mediation and revocation about them, oldest first, each
+  // naming the rule, category, matched text and strike count.
+  // NotFound for an unknown member. O(audit log size).
+  absl::StatusOr<std::vector<v1::AuditEntry>> Audit(absl::string_view member_id) const;
+
+  // Strikes of a member still counting now (revoked and expired ones do
+  // not). NotFound for an unknown member. O(strikes of the member).
+  absl::StatusOr<uint32_t> LiveStrikes(absl::string_view member_id) const;
 
   const v1::CommunityConfig& config() const;
   int64_t last_time_ms() const;

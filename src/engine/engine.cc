@@ -295,6 +295,22 @@ absl::StatusOr<v1::MemberRecord> Engine::Member(absl::string_view member_id) con
   return one.members(static_cast<int>(*m));
 }
 
+absl::StatusOr<std::vector<v1::AuditEntry>> Engine::Audit(absl::string_view member_id) const {
+  std::optional<membership::MemberIndex> m = state_->membership.Find(member_id);
+  if (!m.has_value()) {
+    return absl::NotFoundError(absl::StrCat("member: unknown member '", member_id, "'"));
+  }
+  return state_->rules.AuditOf(*m);
+}
+
+absl::StatusOr<uint32_t> Engine::LiveStrikes(absl::string_view member_id) const {
+  std::optional<membership::MemberIndex> m = state_->membership.Find(member_id);
+  if (!m.has_value()) {
+    return absl::NotFoundError(absl::StrCat("member: unknown member '", member_id, "'"));
+  }
+  return state_->rules.LiveStrikes(*m, state_->last_time_ms);
+}
+
 const v1::CommunityConfig& Engine::config() const { return state_->config; }
 int64_t Engine::last_time_ms() const { return state_->last_time_ms; }
 

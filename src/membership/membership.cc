@@ -545,7 +545,10 @@ Membership::Seat Membership::FindSeat(int32_t wanted) const {
     }
     return {Seat::kAdmit, kNoGroup};
   }
-  if (policy == v1::OVERFLOW_POLICY_WAITLIST) return {Seat::kWaitlist, wanted};
+  // A new group cannot help a full community, so OPEN_GROUP waits too.
+  if (policy == v1::OVERFLOW_POLICY_WAITLIST || policy == v1::OVERFLOW_POLICY_OPEN_GROUP) {
+    return {Seat::kWaitlist, wanted};
+  }
   return {Seat::kRefuse, wanted};
 }
 
@@ -793,15 +796,18 @@ void Membership::Exit(MemberIndex m, int64_t now, v1::MemberStatus status,
   if (was != v1::MEMBER_STATUS_ACTIVE) return;
   --groups_[member.group].headcount;
   --active_count_;
-  FreeSeat(member.group, now, out);
+  SeatFromWaitlist(now, out);
 }
 
-void Membership::FreeSeat(int32_t g, int64_t now, v1::Outcome& out) {
+void Membership::SeatFromWaitlist(int64_t now, v1::Outcome& out) {
+  // The first waiting member who now fits takes the seat; with a community
+  // quota that may be someone waiting for another group of the same stage.
   for (auto it = waitlist_.begin(); it != waitlist_.end(); ++it) {
-    if (members_[*it].group != g) continue;
+    const Seat seat = FindSeat(members_[*it].group);
+    if (seat.kind != Seat::kAdmit || seat.group == kNoGroup) continue;
     const MemberIndex m = *it;
     waitlist_.erase(it);
-    Admit(m, g, now, "admission.waitlist", out);
+    Admit(m, seat.group, now, "admission.waitlist", out);
     return;
   }
 }
@@ -817,7 +823,7 @@ void Membership::ApplyMove(const v1::Event& e, v1::Outcome& out) {
   --groups_[from].headcount;
   ++groups_[to].headcount;
   member.group = to;
-  FreeSeat(from, e.time_ms(), out);
+  SeatFromWaitlist(e.time_ms(), out);
 }
 
 void Membership::ApplySetRole(const v1::Event& e, v1::Outcome& out) {
@@ -922,7 +928,7 @@ void Membership::CarryOut(int action_index, int64_t now, v1::Outcome& out) {
       --groups_[from].headcount;
       ++groups_[*to].headcount;
       member.group = *to;
-      FreeSeat(from, now, out);
+      SeatFromWaitlist(now, out);
       return;
     }
     default:

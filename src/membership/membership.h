@@ -164,7 +164,7 @@ class Membership {
   std::string MissingRitualSteps(const Member& m) const;
   void Exit(MemberIndex m, int64_t now, v1::MemberStatus status,
             absl::string_view reason, bool refund, v1::Outcome& out);
-  void FreeSeat(int32_t g, int64_t now, v1::Outcome& out);
+  void SeatFromWaitlist(int64_t now, v1::Outcome& out);
   void CancelTimer(MemberIndex m);
   MemberIndex Intern(absl::string_view id);
   void RebuildDerived();
