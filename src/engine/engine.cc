@@ -296,10 +296,9 @@ std::string Engine::SnapshotBytes() const { return SerializeDeterministic(Snapsh
 absl::StatusOr<v1::MemberRecord> Engine::Member(absl::string_view member_id) const {
   absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member_id);
   if (!m.ok()) return m.status();
-  // One member's record costs the same as saving it alone.
-  v1::MembershipState one;
-  state_->membership.Save(&one);
-  return one.members(static_cast<int>(*m));
+  v1::MemberRecord record;
+  state_->membership.SaveMember(*m, &record);
+  return record;
 }
 
 absl::StatusOr<std::vector<v1::AuditEntry>> Engine::Audit(absl::string_view member_id) const {
