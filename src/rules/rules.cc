@@ -1,5 +1,7 @@
 #include "rules/rules.h"
 
+#include "text/utf8.h"
+
 namespace shequn::rules {
 
 absl::Status Rules::ValidateConfig(const v1::CommunityConfig& config) {
@@ -10,10 +12,21 @@ Rules::Rules(const v1::CommunityConfig& config,
                const membership::Membership& members)
     : config_(config), members_(members) {}
 
-bool Rules::Handles(v1::Event::KindCase kind) { return false; }
+// TEMPORARY (segments issue): accept messages so segments can count them.
+// The rules part replaces this file.
+bool Rules::Handles(v1::Event::KindCase kind) { return kind == v1::Event::kMessage; }
 
 absl::Status Rules::Check(const v1::Event& e) const {
-  return absl::UnimplementedError("kind: not handled by the rules part yet");
+  if (!e.has_message()) {
+    return absl::UnimplementedError("kind: not handled by the rules part yet");
+  }
+  if (absl::StatusOr<membership::MemberIndex> m = members_.ActorInGroup(e); !m.ok()) {
+    return m.status();
+  }
+  if (text::FirstInvalidUtf8(e.message().text()).has_value()) {
+    return absl::InvalidArgumentError("message.text: invalid UTF-8");
+  }
+  return absl::OkStatus();
 }
 
 void Rules::Apply(const v1::Event& e, v1::Outcome& out) {}
