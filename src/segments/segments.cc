@@ -804,7 +804,9 @@ absl::Status Segments::Load(const v1::SegmentsState& state) {
       b.monetary_cents = a.monetary_cents();
       b.last_purchase_ms = a.last_purchase_ms();
       b.product.assign(a.product().begin(), a.product().end());
-      b.product.resize(settings_.seed.checkpoints_size(), std::numeric_limits<double>::quiet_NaN());
+      if (!b.product.empty()) {
+        b.product.resize(settings_.seed.checkpoints_size(), std::numeric_limits<double>::quiet_NaN());
+      }
     }
     for (uint32_t t : a.tags()) {
       if (t >= tag_names.size()) return Invalid(at + ".tags", "unknown tag number");
