@@ -32,6 +32,7 @@ Day& GroupDays::At(int32_t g, uint32_t day) {
 }
 
 void GroupDays::SumInto(int32_t g, uint32_t as_of_day, int window, Day& sum) const {
+  if (g < 0 || static_cast<size_t>(g) >= groups_.size()) return;
   const Group& group = groups_[g];
   if (group.last_day == 0 || window <= 0) return;
   const int64_t hi = std::min<int64_t>(as_of_day, group.last_day);

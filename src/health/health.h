@@ -48,8 +48,12 @@ class GroupDays {
   // Group `g`'s days in the `window` ending with `as_of_day`, summed; the
   // answer times are appended, unsorted.
   void SumInto(int32_t g, uint32_t as_of_day, int window, Day& sum) const;
-  uint32_t first_day(int32_t g) const { return groups_[g].first_day; }
-  bool dying_alerted(int32_t g) const { return groups_[g].dying_alerted; }
+  uint32_t first_day(int32_t g) const {
+    return g >= 0 && static_cast<size_t>(g) < groups_.size() ? groups_[g].first_day : 0;
+  }
+  bool dying_alerted(int32_t g) const {
+    return g >= 0 && static_cast<size_t>(g) < groups_.size() && groups_[g].dying_alerted;
+  }
   void set_dying_alerted(int32_t g, bool v) { groups_[g].dying_alerted = v; }
 
   void Save(int32_t g, v1::GroupActivity* out) const;
