@@ -34,8 +34,9 @@
 #include "shequn/v1/action.pb.h"
 #include "shequn/v1/config.pb.h"
 #include "shequn/v1/event.pb.h"
-#include "shequn/v1/rules.pb.h"
 #include "shequn/v1/points.pb.h"
+#include "shequn/v1/report.pb.h"
+#include "shequn/v1/rules.pb.h"
 #include "shequn/v1/snapshot.pb.h"
 
 namespace shequn {
@@ -133,6 +134,30 @@ class Engine {
   const v1::CommunityConfig& config() const;
   int64_t last_time_ms() const;
 
+  // --- Segments, KPIs and health (D-8, D-9, D-10) ---
+  // Time arguments are "as of": a time before the last event is read as the
+  // last event's time. Counters reach back config.segments.windows_days.
+
+  // Everything segments and health know as of `now_ms`: per-group and
+  // community KPIs per window, tiers, contributors, funnel, Orbit levels,
+  // 90-9-1, health scores, dying groups, seed candidates, core users,
+  // operator segments' sizes, RFM cells, promotions and cross-group risk.
+  // O(members × ring_days × (1 + segments) + groups × 32) plus sorting.
+  v1::Report Report(int64_t now_ms) const;
+
+  // Members (ids, in order of first appearance) of the operator-defined
+  // segment `name` (config.segments.segments), or NotFound.
+  // O(members × predicate size × ring_days).
+  absl::StatusOr<std::vector<std::string>> SegmentMembers(absl::string_view name,
+                                                          int64_t now_ms) const;
+  // The number of members in segment `name`, or NotFound. Same cost.
+  absl::StatusOr<size_t> SegmentSize(absl::string_view name, int64_t now_ms) const;
+  // The segments a member is in: built-in ("tier:active", "buyer:paying",
+  // "orbit:2", "contributor"/"taker", "rfm:5-3-4", "tag:<tag>") then the
+  // operator's, or NotFound. O(segments × predicate size × ring_days).
+  absl::StatusOr<std::vector<std::string>> MemberSegments(absl::string_view member_id,
+                                                          int64_t now_ms) const;
+
  private:
   struct State;
   explicit Engine(std::unique_ptr<State> state);
@@ -142,6 +167,10 @@ class Engine {
 // Serialises `message` deterministically (map entries in key order), so equal
 // states give equal bytes.
 std::string SerializeDeterministic(const google::protobuf::Message& message);
+
+// `report` as JSON through protobuf's JSON mapping (proto field names,
+// defaults included), or the mapping's error. O(size of the report).
+absl::StatusOr<std::string> ReportToJson(const v1::Report& report);
 
 }  // namespace shequn
 

@@ -1,5 +1,6 @@
 #include "shequn/engine.h"
 
+#include <algorithm>
 #include <deque>
 #include <utility>
 
@@ -8,6 +9,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/json_util.h"
 #include "membership/membership.h"
 #include "points/points.h"
 #include "rules/rules.h"
@@ -152,6 +154,7 @@ std::optional<int64_t> Engine::State::NextDue() const {
 // Runs the parts' timers due at `due`, membership first, so a removal at a
 // deadline happens before awards computed at the same instant.
 void Engine::State::RunDue(int64_t due, v1::Outcome& out) {
+  const int first_of_all = out.actions_size();
   int first = out.actions_size();
   membership.RunDue(due, out);
   CarryOutFrom(first, due, out);
@@ -161,6 +164,8 @@ void Engine::State::RunDue(int64_t due, v1::Outcome& out) {
   first = out.actions_size();
   points.RunDue(due, out);
   CarryOutFrom(first, due, out);
+  // Segments count the other parts' timer actions (exits, sanctions).
+  segments.ObserveTimers(due, out, first_of_all);
   first = out.actions_size();
   segments.RunDue(due, out);
   CarryOutFrom(first, due, out);
@@ -363,6 +368,39 @@ absl::StatusOr<v1::PollResult> Engine::Poll(absl::string_view poll_id) const {
 
 const v1::CommunityConfig& Engine::config() const { return state_->config; }
 int64_t Engine::last_time_ms() const { return state_->last_time_ms; }
+
+// --- Segments, KPIs and health ---
+
+v1::Report Engine::Report(int64_t now_ms) const {
+  return state_->segments.BuildReport(now_ms, state_->last_time_ms);
+}
+
+absl::StatusOr<std::vector<std::string>> Engine::SegmentMembers(absl::string_view name,
+                                                                int64_t now_ms) const {
+  return state_->segments.SegmentMembers(name, std::max(now_ms, state_->last_time_ms));
+}
+
+absl::StatusOr<size_t> Engine::SegmentSize(absl::string_view name, int64_t now_ms) const {
+  absl::StatusOr<std::vector<std::string>> m = SegmentMembers(name, now_ms);
+  if (!m.ok()) return m.status();
+  return m->size();
+}
+
+absl::StatusOr<std::vector<std::string>> Engine::MemberSegments(absl::string_view member_id,
+                                                                int64_t now_ms) const {
+  return state_->segments.MemberSegments(member_id, std::max(now_ms, state_->last_time_ms));
+}
+
+absl::StatusOr<std::string> ReportToJson(const v1::Report& report) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  std::string json;
+  google::protobuf::util::Status s =
+      google::protobuf::util::MessageToJsonString(report, &json, options);
+  if (!s.ok()) return absl::InternalError(absl::StrCat("report: ", s.ToString()));
+  return json;
+}
 
 std::string SerializeDeterministic(const google::protobuf::Message& message) {
   std::string bytes;
