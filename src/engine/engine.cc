@@ -138,6 +138,7 @@ void Engine::State::Dispatch(const v1::Event& e, v1::Outcome& out) {
   first = out.actions_size();
   segments.Observe(e, out);
   CarryOutFrom(first, e.time_ms(), out);
+  points.SyncMembers(out, 0, e.actor(), e.time_ms());
 }
 
 std::optional<int64_t> Engine::State::NextDue() const {
@@ -152,6 +153,7 @@ std::optional<int64_t> Engine::State::NextDue() const {
 // Runs the parts' timers due at `due`, membership first, so a removal at a
 // deadline happens before awards computed at the same instant.
 void Engine::State::RunDue(int64_t due, v1::Outcome& out) {
+  const int start = out.actions_size();
   int first = out.actions_size();
   membership.RunDue(due, out);
   CarryOutFrom(first, due, out);
@@ -164,6 +166,7 @@ void Engine::State::RunDue(int64_t due, v1::Outcome& out) {
   first = out.actions_size();
   segments.RunDue(due, out);
   CarryOutFrom(first, due, out);
+  points.SyncMembers(out, start, "", due);
 }
 
 void Engine::State::CarryOutFrom(int first_action, int64_t now, v1::Outcome& out) {
@@ -210,7 +213,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
   if (absl::Status s = state->rules.Load(snapshot.rules()); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
   }
-  if (absl::Status s = state->points.Load(snapshot.points()); !s.ok()) {
+  if (absl::Status s = state->points.Load(snapshot.points(), snapshot.last_time_ms()); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
   }
   if (absl::Status s = state->segments.Load(snapshot.segments()); !s.ok()) {
