@@ -150,6 +150,10 @@ class Engine {
   // winner: most votes, a tie going to the option listed first. O(ballots).
   absl::StatusOr<v1::PollResult> Poll(absl::string_view poll_id) const;
 
+  // Approximate heap bytes held by the points part: the ledger and the live
+  // boards. O(members + ledger entries).
+  size_t PointsMemoryBytes() const;
+
   const v1::CommunityConfig& config() const;
   int64_t last_time_ms() const;
 

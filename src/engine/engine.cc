@@ -365,6 +365,10 @@ absl::StatusOr<v1::PollResult> Engine::Poll(absl::string_view poll_id) const {
   return state_->points.PollOf(poll_id);
 }
 
+size_t Engine::PointsMemoryBytes() const {
+  return state_->points.LedgerBytes() + state_->points.LiveBoardBytes();
+}
+
 const v1::CommunityConfig& Engine::config() const { return state_->config; }
 int64_t Engine::last_time_ms() const { return state_->last_time_ms; }
 
