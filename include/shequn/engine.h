@@ -95,16 +95,34 @@ class Engine {
   absl::StatusOr<uint32_t> LiveStrikes(absl::string_view member_id) const;
   // ---- Points, boards and polls (D-7). ----------------------------------
   // Errors: NotFound for an unknown member, group, team or poll;
-  // InvalidArgument for a malformed query. n = members ever seen, E = ledger
-  // entries of the queried period, L_m = one member's ledger entries.
+  // InvalidArgument for a malformed query. n = members on the board (active
+  // members in its scope), N = members ever seen, E = ledger entries of the
+  // queried period, L = all ledger entries, L_m = one member's entries.
   //
   // Board order, the same for every board, award and elimination:
   //   1. score, highest first;
   //   2. whoever reached that score in the period first (their last ledger
   //      entry of the period; no entries = reached at the period start);
   //   3. the member who first appeared in the community first.
-  // Only active members are ranked. Boards are computed from the ledger, so
-  // they always agree with it.
+  // Only active members are ranked. Boards always agree with the ledger.
+  //
+  // Live and ledger boards. The engine keeps a live board (an
+  // order-statistic tree, shequn::Leaderboard) for the period in progress of
+  // each PointsConfig.live_boards entry (default: all-time points for the
+  // community, each group and each team, plus every award's period, metric
+  // and scope). A query for one of those, in the period that holds the
+  // engine's last event or timer, is answered from it:
+  //   Leaderboard  O(log n + k)      Rank  O(log n)
+  //   Page         O(log n + before + after)
+  // Any other query (a past period, a board not configured live, or a new
+  // period no event or timer has reached yet) is computed from the ledger,
+  // with the same answer: O(log L + E + N log N).
+  // Upkeep: each ledger entry costs O(log n) per live board of its member's
+  // scope; a member who joins, leaves or moves costs O(L_m + log n) per live
+  // board; the first event or timer of a new period resets that period's
+  // boards in O(N + E). Live boards are derived: not in the snapshot, rebuilt
+  // by Restore in O(N + L) per live board. Memory: about 50 bytes per ranked
+  // member per live board (benchmarks/RESULTS-leaderboard.md).
 
   // The member's balance: the sum of their ledger. O(1).
   absl::StatusOr<int64_t> Balance(absl::string_view member) const;
@@ -112,24 +130,30 @@ class Engine {
   absl::StatusOr<v1::MemberLedger> Ledger(absl::string_view member) const;
   // Balance, check-ins and streaks, tasks, titles. O(check-ins + titles).
   absl::StatusOr<v1::MemberPoints> PointsRecord(absl::string_view member) const;
-  // The first `k` rows of the board. O(log L + E + n log n).
+  // The first `k` rows of the board. Live: O(log n + k); ledger:
+  // O(log L + E + N log N).
   absl::StatusOr<v1::BoardPage> Leaderboard(const v1::BoardQuery& query,
                                             uint32_t k) const;
-  // The member's row (rank and score) on the board. O(log L + E + n log n).
+  // The member's row (rank and score) on the board. Live: O(log n);
+  // ledger: O(log L + E + N log N).
   absl::StatusOr<v1::BoardRow> Rank(const v1::BoardQuery& query,
                                     absl::string_view member) const;
   // The member's row with up to `before` rows above and `after` below.
-  // O(log L + E + n log n).
+  // Live: O(log n + before + after); ledger: O(log L + E + N log N).
   absl::StatusOr<v1::BoardPage> Page(const v1::BoardQuery& query,
                                      absl::string_view member, uint32_t before,
                                      uint32_t after) const;
   // Teams ranked by their active members' points in the period; ties keep
   // the order of teams.names. query.scope and metric are ignored.
-  // O(log L + E + n log n).
+  // Always from the ledger: O(log L + E + N log N).
   absl::StatusOr<v1::BoardPage> TeamBoard(const v1::BoardQuery& query) const;
   // A poll's tallies (voters listed unless anonymous) and, once closed, its
   // winner: most votes, a tie going to the option listed first. O(ballots).
   absl::StatusOr<v1::PollResult> Poll(absl::string_view poll_id) const;
+
+  // Approximate heap bytes held by the points part: the ledger and the live
+  // boards. O(members + ledger entries).
+  size_t PointsMemoryBytes() const;
 
   const v1::CommunityConfig& config() const;
   int64_t last_time_ms() const;

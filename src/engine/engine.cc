@@ -140,6 +140,7 @@ void Engine::State::Dispatch(const v1::Event& e, v1::Outcome& out) {
   first = out.actions_size();
   segments.Observe(e, out);
   CarryOutFrom(first, e.time_ms(), out);
+  points.SyncMembers(out, 0, e.actor(), e.time_ms());
 }
 
 std::optional<int64_t> Engine::State::NextDue() const {
@@ -169,6 +170,7 @@ void Engine::State::RunDue(int64_t due, v1::Outcome& out) {
   first = out.actions_size();
   segments.RunDue(due, out);
   CarryOutFrom(first, due, out);
+  points.SyncMembers(out, first_of_all, "", due);
 }
 
 void Engine::State::CarryOutFrom(int first_action, int64_t now, v1::Outcome& out) {
@@ -215,7 +217,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
   if (absl::Status s = state->rules.Load(snapshot.rules()); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
   }
-  if (absl::Status s = state->points.Load(snapshot.points()); !s.ok()) {
+  if (absl::Status s = state->points.Load(snapshot.points(), snapshot.last_time_ms()); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
   }
   if (absl::Status s = state->segments.Load(snapshot.segments()); !s.ok()) {
@@ -364,6 +366,10 @@ absl::StatusOr<v1::BoardPage> Engine::TeamBoard(const v1::BoardQuery& query) con
 
 absl::StatusOr<v1::PollResult> Engine::Poll(absl::string_view poll_id) const {
   return state_->points.PollOf(poll_id);
+}
+
+size_t Engine::PointsMemoryBytes() const {
+  return state_->points.LedgerBytes() + state_->points.LiveBoardBytes();
 }
 
 const v1::CommunityConfig& Engine::config() const { return state_->config; }

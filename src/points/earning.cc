@@ -102,7 +102,7 @@ void Points::Credit(MemberIndex m, int64_t amount, absl::string_view cause,
                     bool rule, v1::Outcome& out) {
   if (amount == 0 || !d_.ledger.CanPost(m, amount)) return;
   const int64_t at = Stamp(time_ms);
-  d_.ledger.Post(m, amount, cause, reason, event_id, at, rule);
+  Post(m, amount, cause, reason, event_id, at, rule);
   v1::Action& a = AddAction(out, v1::ACTION_KIND_AWARD_POINTS, cause, members_.member(m).id);
   a.set_amount(amount);
   a.set_reason(std::string(reason));
@@ -119,12 +119,47 @@ void Points::ExpireDue(int64_t now, v1::Outcome& out) {
     const int64_t take = std::min(lot.amount, d_.ledger.Balance(lot.member));
     if (take <= 0) continue;
     const int64_t at = Stamp(lot.expire_ms);
-    d_.ledger.Post(lot.member, -take, "points.expiry", "expired", "", at, false);
+    Post(lot.member, -take, "points.expiry", "expired", "", at, false);
     v1::Action& a = AddAction(out, v1::ACTION_KIND_AWARD_POINTS, "points.expiry",
                               members_.member(lot.member).id);
     a.set_amount(-take);
     a.set_reason("expired");
     a.set_group(GroupOf(lot.member));
+  }
+}
+
+}  // namespace shequn::points
+
+namespace shequn::points {
+
+void Points::Post(MemberIndex m, int64_t amount, absl::string_view cause,
+                  absl::string_view reason, absl::string_view event_id, int64_t time_ms,
+                  bool rule) {
+  live_.Roll(d_.ledger, time_ms);
+  d_.ledger.Post(m, amount, cause, reason, event_id, time_ms, rule);
+  live_.OnEntry(d_.ledger, d_.ledger.entries().size() - 1);
+}
+
+// At each decay boundary every positive balance loses decay.percent of
+// itself, floored; a member at 0 or below is left alone. O(n log n).
+void Points::DecayDue(int64_t now, v1::Outcome& out) {
+  while (d_.decay_due != 0 && d_.decay_due <= now) {
+    const int64_t due = d_.decay_due;
+    d_.decay_due = calendar_.DayStartMs(calendar_.Day(due) + decay_days_);
+    const int64_t at = Stamp(due);
+    const int64_t p = decay_percent_;
+    for (MemberIndex m = 0; m < members_.member_count(); ++m) {
+      const int64_t balance = d_.ledger.Balance(m);
+      if (balance <= 0) continue;
+      const int64_t take = balance / 100 * p + balance % 100 * p / 100;  // floor, no overflow
+      if (take <= 0) continue;
+      Post(m, -take, "points.decay", "decay", "", at, false);
+      v1::Action& a = AddAction(out, v1::ACTION_KIND_AWARD_POINTS, "points.decay",
+                                members_.member(m).id);
+      a.set_amount(-take);
+      a.set_reason("decay");
+      a.set_group(GroupOf(m));
+    }
   }
 }
 

@@ -34,6 +34,17 @@ size_t Ledger::FirstAt(int64_t time_ms) const {
          entries_.begin();
 }
 
+size_t Ledger::MemoryBytes() const {
+  size_t bytes = entries_.capacity() * sizeof(Entry) + balance_.capacity() * sizeof(int64_t) +
+                 by_member_.capacity() * sizeof(std::vector<uint32_t>);
+  for (const Entry& e : entries_) {
+    if (e.event_id.capacity() > 15) bytes += e.event_id.capacity() + 1;
+  }
+  for (const std::vector<uint32_t>& v : by_member_) bytes += v.capacity() * sizeof(uint32_t);
+  for (const std::string& s : strings_) bytes += s.capacity() + 1 + sizeof(s) * 2;
+  return bytes;
+}
+
 uint32_t Ledger::Intern(absl::string_view s) {
   auto [it, inserted] = string_ids_.try_emplace(s, static_cast<uint32_t>(strings_.size()));
   if (inserted) strings_.emplace_back(s);

@@ -47,6 +47,8 @@ class Ledger {
   // The time of the last entry, or 0.
   int64_t last_time_ms() const { return entries_.empty() ? 0 : entries_.back().time_ms; }
   const std::string& Text(uint32_t id) const { return strings_[id]; }
+  // Approximate heap bytes held. O(members + strings).
+  size_t MemoryBytes() const;
 
  private:
   uint32_t Intern(absl::string_view s);

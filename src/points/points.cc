@@ -158,7 +158,14 @@ absl::Status ValidateOthers(const v1::CommunityConfig& c) {
     return Invalid("points.expiry.expire_after_days", "must be at most 3650");
   }
   if (p.max_adjustment() < 0) return Invalid("points.max_adjustment", "must not be negative");
-  return absl::OkStatus();
+  if (p.decay().percent() > 100) {
+    return Invalid("points.decay.percent", absl::StrCat(p.decay().percent(), " is outside [0, 100]"));
+  }
+  if (p.decay().period_days() > 3650) {
+    return Invalid("points.decay.period_days",
+                   absl::StrCat(p.decay().period_days(), " is outside [0, 3650]"));
+  }
+  return LiveBoards::ValidateConfig(c);
 }
 
 }  // namespace
@@ -173,7 +180,11 @@ absl::Status Points::ValidateConfig(const v1::CommunityConfig& config) {
 
 Points::Points(const v1::CommunityConfig& config,
                const membership::Membership& members)
-    : config_(config), cfg_(config.points()), members_(members), calendar_(config) {
+    : config_(config),
+      cfg_(config.points()),
+      members_(members),
+      calendar_(config),
+      live_(config, members, calendar_) {
   for (const v1::PointRule& r : cfg_.rules()) kinds_.push_back(r.kind());
   std::sort(kinds_.begin(), kinds_.end());
   kinds_.erase(std::unique(kinds_.begin(), kinds_.end()), kinds_.end());
@@ -188,8 +199,11 @@ Points::Points(const v1::CommunityConfig& config,
   }
   ttl_ms_ = static_cast<int64_t>(cfg_.expiry().expire_after_days()) * kDayMs;
   max_adjustment_ = cfg_.max_adjustment() == 0 ? kDefaultMaxAdjustment : cfg_.max_adjustment();
+  decay_percent_ = cfg_.decay().percent();
+  decay_days_ = cfg_.decay().period_days() == 0 ? 30 : cfg_.decay().period_days();
   d_.award_due.assign(cfg_.awards_size(), 0);
   d_.review_due.assign(cfg_.awards_size(), 0);
+  live_.Rebuild(d_.ledger, 0);
 }
 
 bool Points::Handles(v1::Event::KindCase kind) {
@@ -283,11 +297,14 @@ std::optional<int64_t> Points::NextDue() const {
   consider(d_.team_due);
   consider(d_.elimination_warn);
   consider(d_.elimination_due);
+  consider(d_.decay_due);
   return due;
 }
 
 void Points::RunDue(int64_t now, v1::Outcome& out) {
+  live_.Roll(d_.ledger, now);
   ExpireDue(now, out);
+  DecayDue(now, out);
   while (!d_.task_closes.empty() && d_.task_closes.begin()->first <= now) {
     const uint32_t t = d_.task_closes.begin()->second;
     d_.task_closes.erase(d_.task_closes.begin());
@@ -398,6 +415,7 @@ void Points::Save(v1::PointsState* state) const {
   state->set_elimination_warn_ms(d_.elimination_warn);
   state->set_team_due_ms(d_.team_due);
   state->set_started_ms(d_.started_ms);
+  state->set_decay_due_ms(d_.decay_due);
 }
 
 std::string Points::SerializeAsBytes(const google::protobuf::Message& m) {
@@ -406,7 +424,7 @@ std::string Points::SerializeAsBytes(const google::protobuf::Message& m) {
   return s;
 }
 
-absl::Status Points::Load(const v1::PointsState& state) {
+absl::Status Points::Load(const v1::PointsState& state, int64_t now) {
   Data data;
   auto member = [&](absl::string_view id, absl::string_view at) -> absl::StatusOr<MemberIndex> {
     std::optional<MemberIndex> m = members_.Find(id);
@@ -554,7 +572,10 @@ absl::Status Points::Load(const v1::PointsState& state) {
   data.elimination_due = cfg_.has_elimination() ? state.elimination_due_ms() : 0;
   data.elimination_warn = cfg_.has_elimination() ? state.elimination_warn_ms() : 0;
   data.team_due = cfg_.has_team_contest() ? state.team_due_ms() : 0;
+  // A config change that turns decay on starts it at the next event.
+  data.decay_due = decay_percent_ > 0 ? state.decay_due_ms() : 0;
   d_ = std::move(data);
+  live_.Rebuild(d_.ledger, std::max(now, d_.ledger.last_time_ms()));
   return absl::OkStatus();
 }
 
@@ -572,6 +593,19 @@ const Points::MemberState& Points::PeekState(MemberIndex m) const {
 std::string Points::GroupOf(MemberIndex m) const {
   const int32_t g = members_.member(m).group;
   return g == membership::kNoGroup ? std::string() : members_.group(g).id;
+}
+
+void Points::SyncMembers(const v1::Outcome& out, int first_action, absl::string_view actor,
+                         int64_t now) {
+  live_.Roll(d_.ledger, now);
+  auto sync = [&](absl::string_view id) {
+    if (id.empty()) return;
+    if (std::optional<MemberIndex> m = members_.Find(id); m.has_value()) {
+      live_.Sync(d_.ledger, *m);
+    }
+  };
+  sync(actor);
+  for (int i = first_action; i < out.actions_size(); ++i) sync(out.actions(i).member());
 }
 
 int64_t Points::Stamp(int64_t now) const { return std::max(now, d_.ledger.last_time_ms()); }

@@ -31,6 +31,7 @@
 #include "membership/membership.h"
 #include "points/calendar.h"
 #include "points/ledger.h"
+#include "points/live_boards.h"
 #include "shequn/v1/action.pb.h"
 #include "shequn/v1/config.pb.h"
 #include "shequn/v1/event.pb.h"
@@ -62,9 +63,22 @@ class Points {
   std::optional<int64_t> NextDue() const;
   void RunDue(int64_t now, v1::Outcome& out);
 
+  // After an event or timers: brings the live boards in line with the roster
+  // for `actor` and every member the actions of `out` from `first_action` on
+  // name (admitted, left, removed, banned, moved, assigned a team).
+  // Must not fail.
+  void SyncMembers(const v1::Outcome& out, int first_action, absl::string_view actor,
+                   int64_t now);
+
   void Save(v1::PointsState* state) const;
-  // Replaces the state; on error the state is unchanged.
-  absl::Status Load(const v1::PointsState& state);
+  // Replaces the state; on error the state is unchanged. `now` is the
+  // engine's last time: the live boards are rebuilt for its periods.
+  absl::Status Load(const v1::PointsState& state, int64_t now = 0);
+
+  // Heap bytes of the live boards (derived state). O(boards).
+  size_t LiveBoardBytes() const { return live_.MemoryBytes(); }
+  // Heap bytes of the ledger. O(1).
+  size_t LedgerBytes() const { return d_.ledger.MemoryBytes(); }
 
   // Queries (see include/shequn/engine.h for their costs). `now` is the
   // engine's last time, used when a query leaves at_ms 0.
@@ -149,6 +163,7 @@ class Points {
     int64_t elimination_due = 0;
     int64_t elimination_warn = 0;
     int64_t team_due = 0;
+    int64_t decay_due = 0;
     int64_t started_ms = 0;
   };
 
@@ -175,6 +190,11 @@ class Points {
               absl::string_view reason, absl::string_view event_id,
               int64_t time_ms, bool rule, v1::Outcome& out);
   void ExpireDue(int64_t now, v1::Outcome& out);
+  // Every ledger post goes through here: rolls and updates the live boards.
+  void Post(MemberIndex m, int64_t amount, absl::string_view cause, absl::string_view reason,
+            absl::string_view event_id, int64_t time_ms, bool rule);
+  // Points decay (PointsConfig.decay) due by `now`.
+  void DecayDue(int64_t now, v1::Outcome& out);
   MemberState& StateOf(MemberIndex m);
   const MemberState& PeekState(MemberIndex m) const;
   std::string GroupOf(MemberIndex m) const;
@@ -222,6 +242,10 @@ class Points {
   std::vector<Standing> Board(Window w, v1::Metric metric, InScope in_scope) const;
   absl::StatusOr<std::vector<Standing>> BoardFor(const v1::BoardQuery& q,
                                                  int64_t now, Window* w) const;
+  // The live board for `q`, or nullptr when q is not live (then use
+  // BoardFor); errors as BoardFor.
+  absl::StatusOr<const LiveBoards::Board*> LiveFor(const v1::BoardQuery& q, int64_t now,
+                                                  Window* w) const;
   void StartTimers(int64_t now);
   void RunAward(int a, int64_t now, v1::Outcome& out);
   void RunReview(int a, int64_t now, v1::Outcome& out);
@@ -239,8 +263,11 @@ class Points {
   std::vector<std::vector<int>> rules_by_kind_;     // rule indexes by effective time
   int64_t ttl_ms_ = 0;
   int64_t max_adjustment_ = 0;
+  uint32_t decay_percent_ = 0;
+  int64_t decay_days_ = 0;
   MemberState empty_;
   Data d_;
+  LiveBoards live_;  // derived from d_.ledger and the roster
 };
 
 }  // namespace shequn::points

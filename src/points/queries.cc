@@ -66,6 +66,19 @@ v1::MemberPoints Points::RecordOf(MemberIndex m, int64_t now) const {
 absl::StatusOr<v1::BoardPage> Points::Top(const v1::BoardQuery& q, uint32_t k,
                                           int64_t now) const {
   Window w;
+  absl::StatusOr<const LiveBoards::Board*> live = LiveFor(q, now, &w);
+  if (!live.ok()) return live.status();
+  if (*live != nullptr) {  // the period in progress: O(log n + k)
+    const LiveBoards::Board& b = **live;
+    v1::BoardPage page;
+    page.set_period_start_ms(w.start_ms);
+    page.set_period_end_ms(w.end_ms);
+    page.set_ranked(static_cast<uint32_t>(b.board().size()));
+    for (const shequn::Leaderboard::Entry& e : b.board().Top(k)) {
+      AddRow(page, members_.member(b.MemberOf(e.member)).id, e.score, e.rank);
+    }
+    return page;
+  }
   absl::StatusOr<std::vector<Standing>> board = BoardFor(q, now, &w);
   if (!board.ok()) return board.status();
   v1::BoardPage page;
@@ -82,6 +95,24 @@ absl::StatusOr<v1::BoardPage> Points::PageAround(const v1::BoardQuery& q, Member
                                                  uint32_t before, uint32_t after,
                                                  int64_t now) const {
   Window w;
+  absl::StatusOr<const LiveBoards::Board*> live = LiveFor(q, now, &w);
+  if (!live.ok()) return live.status();
+  if (*live != nullptr) {  // the period in progress: O(log n + before + after)
+    const LiveBoards::Board& b = **live;
+    const std::optional<uint32_t> local = b.Local(m);
+    if (!local.has_value()) {
+      return absl::NotFoundError(absl::StrCat(
+          "member: '", members_.member(m).id, "' is not on this board (inactive or out of scope)"));
+    }
+    v1::BoardPage page;
+    page.set_period_start_ms(w.start_ms);
+    page.set_period_end_ms(w.end_ms);
+    page.set_ranked(static_cast<uint32_t>(b.board().size()));
+    for (const shequn::Leaderboard::Entry& e : b.board().Page(*local, before, after)) {
+      AddRow(page, members_.member(b.MemberOf(e.member)).id, e.score, e.rank);
+    }
+    return page;
+  }
   absl::StatusOr<std::vector<Standing>> board = BoardFor(q, now, &w);
   if (!board.ok()) return board.status();
   auto it = std::find_if(board->begin(), board->end(),

@@ -95,8 +95,45 @@ absl::StatusOr<std::vector<Points::Standing>> Points::BoardFor(const v1::BoardQu
   }
 }
 
+absl::StatusOr<const LiveBoards::Board*> Points::LiveFor(const v1::BoardQuery& q, int64_t now,
+                                                         Window* w) const {
+  if (!v1::Period_IsValid(q.period())) return absl::InvalidArgumentError("period: unknown");
+  if (!v1::Metric_IsValid(q.metric())) return absl::InvalidArgumentError("metric: unknown");
+  if (q.at_ms() < 0) return absl::InvalidArgumentError("at_ms: must not be negative");
+  *w = calendar_.PeriodOf(q.period(), q.at_ms() == 0 ? now : q.at_ms());
+  int32_t instance = 0;
+  switch (q.scope()) {
+    case v1::SCOPE_UNSPECIFIED:
+    case v1::SCOPE_COMMUNITY:
+      break;
+    case v1::SCOPE_GROUP: {
+      std::optional<int32_t> g = members_.FindGroup(q.group());
+      if (!g.has_value()) {
+        return absl::NotFoundError(absl::StrCat("group: unknown group '", q.group(), "'"));
+      }
+      instance = *g;
+      break;
+    }
+    case v1::SCOPE_TEAM: {
+      const auto& names = config_.teams().names();
+      auto it = std::find(names.begin(), names.end(), q.team());
+      if (it == names.end()) {
+        return absl::NotFoundError(absl::StrCat("team: unknown team '", q.team(), "'"));
+      }
+      instance = static_cast<int32_t>(it - names.begin());
+      break;
+    }
+    default:
+      return absl::InvalidArgumentError("scope: unknown");
+  }
+  return live_.Find(q.period(), q.metric(), q.scope(), instance, *w);
+}
+
 // Timers count periods from the first event the part sees.
 void Points::StartTimers(int64_t now) {
+  if (decay_percent_ > 0 && d_.decay_due == 0) {
+    d_.decay_due = calendar_.DayStartMs(calendar_.Day(now) + decay_days_);
+  }
   if (d_.started_ms != 0) return;
   d_.started_ms = std::max<int64_t>(now, 1);
   for (int a = 0; a < cfg_.awards_size(); ++a) {
