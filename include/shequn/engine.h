@@ -27,10 +27,10 @@
 #include <memory>
 #include <string>
 #include <vector>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "shequn/v1/action.pb.h"
 #include "shequn/v1/config.pb.h"
 #include "shequn/v1/event.pb.h"
@@ -66,7 +66,10 @@ class Engine {
   // the field), OutOfRange for an event before the last one,
   // NotFound for an unknown member or group, PermissionDenied for an
   // operator act the actor's role does not allow, FailedPrecondition for an
-  // act the member's state does not allow (e.g. a banned applicant).
+  // act the member's state does not allow (e.g. a member who already left
+  // leaving again), AlreadyExists for a carrier id used twice (a message id,
+  // a poll id, a second report of one message by one member). Applications
+  // that fail a threshold are not errors: they return a REFUSE action.
   // O(1) expected for most events; the part headers state the exceptions.
   absl::StatusOr<v1::Outcome> Apply(const v1::Event& event);
 
@@ -93,6 +96,7 @@ class Engine {
   // Strikes of a member still counting now (revoked and expired ones do
   // not). NotFound for an unknown member. O(strikes of the member).
   absl::StatusOr<uint32_t> LiveStrikes(absl::string_view member_id) const;
+
   // ---- Points, boards and polls (D-7). ----------------------------------
   // Errors: NotFound for an unknown member, group, team or poll;
   // InvalidArgument for a malformed query. n = members on the board (active
