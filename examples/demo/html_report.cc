@@ -326,14 +326,19 @@ std::string HtmlReport(const Result& r, absl::string_view summary) {
                     "<p>Health score (0–100) of each group against its declared standard (D-1.5), day by day.</p>\n",
                     LineChart("group health", dates, series, "health score", 100.0), "\n");
     absl::StrAppend(&h, "<table id=\"groups\">\n<tr><th>group</th><th>stage</th><th>members</th>"
-                        "<th>participation (7 d)</th><th>health</th><th>status</th></tr>\n");
+                        "<th>participation (7 d)</th><th>health</th><th>status</th><th>dying alerts</th></tr>\n");
     for (const GroupRow& g : r.groups) {
+      std::vector<std::string> alerts;
+      for (const std::string& a : r.dying_alerts) {
+        const size_t space = a.find(' ');
+        if (space != std::string::npos && a.substr(space + 1) == g.id) alerts.push_back(a.substr(0, space));
+      }
       absl::StrAppend(&h, "<tr", g.dying ? " class=\"dying\"" : "", "><td>", EscapeHtml(g.id),
                       g.opened_from.empty() ? "" : absl::StrCat(" (overflow of ", EscapeHtml(g.opened_from), ")"),
                       "</td><td>", EscapeHtml(g.stage), "</td><td class=\"n\">", g.headcount, " / ", g.capacity,
                       "</td><td class=\"n\">", absl::StrFormat("%.1f%%", 100 * g.participation),
                       "</td><td class=\"n\">", F(g.health), "</td><td>", g.dying ? "DYING — migrate its members" : "ok",
-                      "</td></tr>\n");
+                      "</td><td>", alerts.empty() ? "none" : EscapeHtml(absl::StrJoin(alerts, ", ")), "</td></tr>\n");
     }
     absl::StrAppend(&h, "</table>\n");
     if (!r.dying_alerts.empty()) {

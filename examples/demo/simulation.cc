@@ -50,9 +50,10 @@ constexpr char kConfig[] = R"pb(
     planned_scale: 300
   }
   utc_offset_seconds: 28800
-  groups { id: "lobby" name: "晨读社·新人群" stage: FUNNEL_STAGE_ACQUISITION capacity: 100 working_size: 90 }
+  groups { id: "lobby" name: "晨读社·新人群" stage: FUNNEL_STAGE_ACQUISITION capacity: 60 working_size: 50 }
   groups { id: "club" name: "晨读社·会员群" stage: FUNNEL_STAGE_RETENTION capacity: 200 working_size: 150 }
   groups { id: "ambassadors" name: "晨读社·分享官" stage: FUNNEL_STAGE_SHARING capacity: 60 }
+  groups { id: "giveaway" name: "晨读社·送书活动群" stage: FUNNEL_STAGE_ACQUISITION capacity: 60 }
   roles {
     staff { member_id: "owner" role: ROLE_OWNER nickname: "【晨读】阿青" group_id: "club" }
     staff { member_id: "admin" role: ROLE_ADMIN nickname: "【晨读】小林" group_id: "lobby" }
@@ -65,7 +66,7 @@ constexpr char kConfig[] = R"pb(
     prescreen { attribute: "city" allowed_values: ["广州", "深圳", "珠海", "佛山", "东莞", "香港"] }
     overflow: OVERFLOW_POLICY_OPEN_GROUP
     entry_group_id: "lobby"
-    community_quota: 280
+    community_quota: 220
   }
   ritual {
     steps: [RITUAL_STEP_ACCEPT_RULES, RITUAL_STEP_NICKNAME, RITUAL_STEP_INTRODUCTION]
@@ -110,11 +111,11 @@ constexpr char kConfig[] = R"pb(
     }
     segments { name: "tagged-buyers" predicate { tag: "buyer" } }
     health {
-      window_days: 7 min_participation_rate: 0.3 min_topic_participation: 0.1
-      max_median_first_answer_seconds: 3600 min_shares_per_member: 0.05
-      min_reactions_per_member: 0.5 max_messages_per_member_day: 30
+      window_days: 7 min_participation_rate: 0.6 min_topic_participation: 0.4
+      max_median_first_answer_seconds: 1800 min_shares_per_member: 0.2
+      min_reactions_per_member: 2 max_messages_per_member_day: 30
     }
-    dying { window_days: 7 max_participation_rate: 0.12 min_members: 5 }
+    dying { window_days: 7 max_participation_rate: 0.25 min_members: 5 }
   }
 )pb";
 
@@ -137,8 +138,8 @@ const std::vector<std::string> kSurnames = {"王", "李", "张", "刘", "陈", "
 const std::vector<std::string> kGiven = {"小雨", "子涵", "浩然", "欣怡", "思远", "一诺", "晓峰", "静怡",
                                          "嘉豪", "雨桐", "梓萱", "俊杰", "佳琪", "明轩", "若曦", "天宇"};
 const std::vector<std::string> kJobs = {"编辑", "设计师", "程序员", "教师", "学生", "会计", "产品经理", "医生"};
-const std::vector<std::string> kCities = {"广州", "深圳", "珠海", "佛山", "东莞", "香港",
-                                          "广州", "深圳", "上海", "北京", "成都"};
+const std::vector<std::string> kCities = {"广州", "深圳", "珠海", "佛山", "东莞", "香港", "广州",
+                                          "深圳", "广州", "深圳", "佛山", "东莞", "上海", "北京"};
 const std::vector<std::string> kTopics = {
     "今天读完了第三章，作者对时间的看法很有意思", "推荐一本最近在读的《人类简史》，视角很宏大",
     "早起读书第十天，感觉专注力好了很多", "这周的共读进度大家跟上了吗",
@@ -168,6 +169,8 @@ struct Person {
   int answers = 0;
   bool tagged_helper = false;
   int paid = 0;
+  bool hothead = false;  // quarrels often: meets the whole strike ladder
+  bool freeloader = false;  // came for the campaign's giveaway; soon silent
 };
 
 struct Posted {
@@ -241,6 +244,10 @@ class Sim {
     absl::StatusOr<Outcome> out = engine_->Apply(e);
     if (!out.ok()) {
       ++r_.rejected_by_code[absl::StatusCodeToString(out.status().code())];
+      // DEMO_DEBUG=1 shows each refused event and why.
+      if (std::getenv("DEMO_DEBUG") != nullptr) {
+        std::fprintf(stderr, "%s: %s\n", e.ShortDebugString().c_str(), out.status().ToString().c_str());
+      }
       return nullptr;
     }
     if (out->duplicate()) {
@@ -293,10 +300,10 @@ class Sim {
           if (p != nullptr) {
             p->active = false;
             p->banned = true;
-            Person* who = p;
             // A banned spammer tries again a few days later.
-            if (who->persona == Persona::kSpammer && Chance(0.5)) {
-              At(now_ + Between(2 * kDay, 5 * kDay), [this, who] { Reapply(*who); });
+            const size_t i = by_id_[p->id];
+            if (p->persona == Persona::kSpammer && Chance(0.5)) {
+              At(now_ + Between(2 * kDay, 5 * kDay), [this, i] { Reapply(people_[i]); });
             }
           }
           Sanction("ban");
@@ -352,7 +359,7 @@ class Sim {
   Persona Draw(bool campaign) {
     // Weights: talker, helper, lurker, spammer, leaver, buyer.
     static const int kNormal[] = {15, 10, 33, 6, 12, 24};
-    static const int kCampaign[] = {5, 2, 58, 10, 20, 5};
+    static const int kCampaign[] = {4, 0, 70, 8, 15, 3};
     const int* w = campaign ? kCampaign : kNormal;
     int x = static_cast<int>(Pick(100));
     for (int i = 0; i < 6; ++i) {
@@ -369,6 +376,8 @@ class Sim {
     p.name = OneOf(kSurnames) + OneOf(kGiven);
     p.job = OneOf(kJobs);
     p.city = OneOf(kCities);
+    p.hothead = p.persona == Persona::kTalker && Chance(0.25);
+    p.freeloader = campaign;
     by_id_[p.id] = people_.size();
     ++r_.personas[PersonaName(p.persona)];
     const size_t index = people_.size();
@@ -385,7 +394,8 @@ class Sim {
   }
 
   void Apply(Person& p) {
-    Event e = Make(p.id, "");
+    // The giveaway campaign has its own acquisition group.
+    Event e = Make(p.id, p.freeloader ? "giveaway" : "");
     v1::Application& a = *e.mutable_apply();
     a.set_nickname(p.name);
     a.set_accepted_rules(p.persona == Persona::kSpammer || Chance(0.94));
@@ -578,7 +588,7 @@ class Sim {
       At(now_ + Between(kMinute, kHour), [this, group, id, author] {
         const std::string who = RandomActive(group, author);
         Person* q = Find(who);
-        if (q == nullptr) return;
+        if (q == nullptr || (q->persona == Persona::kLurker && Chance(0.85))) return;
         Event e = Make(who, group);
         e.mutable_reaction()->set_message_id(id);
         e.mutable_reaction()->set_target_member(author);
@@ -671,6 +681,7 @@ class Sim {
     static const double kTau[] = {45, 80, 20, 30, 20, 60};
     double tau = kTau[static_cast<int>(p.persona)];
     if (p.group == "club" || p.group == "ambassadors") tau *= 3;
+    if (p.freeloader) tau = 6;
     return std::exp(-(day - p.join_day) / tau);
   }
 
@@ -697,7 +708,7 @@ class Sim {
         case Persona::kTalker:
           messages = static_cast<int>(std::lround(interest * (2 + Pick(6)))) + (Chance(0.3) ? 1 : 0);
           check_in = 0.55;
-          if (Chance(0.012)) At(day + Between(12 * kHour, 23 * kHour), [this, i] { Quarrel(people_[i]); });
+          if (Chance(p.hothead ? 0.08 : 0.01)) At(day + Between(12 * kHour, 23 * kHour), [this, i] { Quarrel(people_[i]); });
           share = 0.05;
           break;
         case Persona::kHelper:
@@ -711,8 +722,8 @@ class Sim {
           share = p.paid > 0 ? 0.1 : 0.03;
           break;
         case Persona::kLurker:
-          messages = Chance(0.06 * interest + 0.01) ? 1 : 0;
-          check_in = 0.12;
+          messages = Chance(0.05 * interest + 0.005) ? 1 : 0;
+          check_in = 0.04;
           break;
         case Persona::kLeaver:
           messages = Chance(0.3 * interest) ? 1 : 0;
@@ -726,6 +737,7 @@ class Sim {
       for (int k = 0; k < messages; ++k) {
         At(day + Between(7 * kHour, 23 * kHour), [this, i] { Chat(people_[i]); });
       }
+      if (p.freeloader) check_in *= interest;
       if (Chance(check_in * (0.4 + 0.6 * interest))) {
         At(day + Between(6 * kHour, 9 * kHour), [this, i] { CheckIn(people_[i]); });
       }
@@ -870,7 +882,9 @@ class Sim {
     cur_.moderate = rep.community().tiers().moderate();
     cur_.lurker = rep.community().tiers().lurker();
     cur_.inactive = rep.community().tiers().inactive();
-    for (const v1::GroupReport& g : rep.groups()) cur_.health[g.group()] = g.health().score();
+    for (const v1::GroupReport& g : rep.groups()) {
+      cur_.health[g.group()] = g.health().score();
+    }
     r_.samples.push_back(std::move(cur_));
     cur_ = DaySample{};
   }
@@ -998,6 +1012,8 @@ std::string TextSummary(const Result& r, const std::string& html_path) {
     if (g.dying) dying.push_back(absl::StrCat(g.id, " (participation ", Percent(g.participation), ")"));
   }
   absl::StrAppend(&s, "dying groups: ", dying.empty() ? "none" : absl::StrJoin(dying, ", "), "\n");
+  absl::StrAppend(&s, "  dying-group alerts: ",
+                  r.dying_alerts.empty() ? "none" : absl::StrJoin(r.dying_alerts, ", "), "\n");
   int rejected = 0;
   for (const auto& [code, n] : r.rejected_by_code) rejected += n;
   absl::StrAppend(&s, "events: ", r.events_applied, " applied, ", r.duplicates, " duplicates ignored, ",
