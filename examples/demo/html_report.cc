@@ -29,14 +29,16 @@ struct Series {
 
 std::string F(double x) { return absl::StrFormat("%.1f", x); }
 
-// A round upper bound for an axis: 1, 2 or 5 times a power of ten.
+// A round upper bound for an axis with four grid steps: 4 × (1, 2 or 5 times
+// a power of ten), so the tick labels are round too.
 double NiceMax(double v) {
-  if (v <= 0) return 1;
-  const double p = std::pow(10.0, std::floor(std::log10(v)));
+  if (v <= 0) return 4;
+  const double quarter = v / 4;
+  const double p = std::pow(10.0, std::floor(std::log10(quarter)));
   for (double m : {1.0, 2.0, 5.0, 10.0}) {
-    if (m * p >= v) return m * p;
+    if (m * p >= quarter) return 4 * std::max(m * p, 1.0);
   }
-  return 10 * p;
+  return 40 * p;
 }
 
 // Axes, grid lines, x labels (every 7th day) and a legend.
@@ -170,7 +172,7 @@ std::string StackedBars(absl::string_view label, const std::vector<std::string>&
 // Horizontal bars with their labels and values.
 std::string HBars(absl::string_view label, const std::vector<std::string>& names,
                   const std::vector<double>& values, const std::string& color) {
-  const int row = 24, left = 230, width = 540;
+  const int row = 24, left = 300, width = 460;
   const int height = 10 + row * static_cast<int>(names.size());
   double top = 0;
   for (double v : values) top = std::max(top, v);

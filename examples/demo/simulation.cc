@@ -883,7 +883,7 @@ class Sim {
     cur_.lurker = rep.community().tiers().lurker();
     cur_.inactive = rep.community().tiers().inactive();
     for (const v1::GroupReport& g : rep.groups()) {
-      cur_.health[g.group()] = g.health().score();
+      if (g.headcount() > 0) cur_.health[g.group()] = g.health().score();
     }
     r_.samples.push_back(std::move(cur_));
     cur_ = DaySample{};
