@@ -3,7 +3,7 @@
 # Runs the demo twice with the default seed and once with another, each in
 # its own directory, and checks determinism and the report's contents.
 set -uo pipefail
-demo="$1"; check="$2"
+demo="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; check="$2"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 failures=0
 expect() {  # expect DESCRIPTION CONDITION...
