@@ -536,7 +536,8 @@ Membership::Seat Membership::FindSeat(int32_t wanted) const {
     return {Seat::kAdmit, wanted};
   }
   if (!community_full && policy == v1::OVERFLOW_POLICY_OPEN_GROUP) {
-    // Prefer a group already opened from the same stage over a new one.
+    // Any group of the same stage with a free seat, configured or opened
+    // earlier, before a new one: that also refills groups that shrank.
     for (size_t g = 0; g < groups_.size(); ++g) {
       if (groups_[g].stage == groups_[wanted].stage &&
           groups_[g].headcount < groups_[g].capacity) {

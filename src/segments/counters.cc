@@ -68,8 +68,10 @@ uint32_t ActivityRings::Sum(uint32_t m, Counter c, uint32_t as_of_day, int windo
   return sum;
 }
 
-bool ActivityRings::AnyIn(uint32_t m, uint32_t as_of_day, int window) const {
+bool ActivityRings::ActedIn(uint32_t m, uint32_t as_of_day, int window) const {
   for (int c = 0; c < kCounterCount; ++c) {
+    // Being reacted to is something others did.
+    if (c == kReactionsReceived) continue;
     if (Sum(m, static_cast<Counter>(c), as_of_day, window) > 0) return true;
   }
   return false;

@@ -53,8 +53,9 @@ class ActivityRings {
   void Add(uint32_t m, uint32_t day, Counter c, uint32_t n = 1);
   // Counter `c` summed over the `window` days ending with `as_of_day`.
   uint32_t Sum(uint32_t m, Counter c, uint32_t as_of_day, int window) const;
-  // Whether any counter is non-zero in that window.
-  bool AnyIn(uint32_t m, uint32_t as_of_day, int window) const;
+  // Whether the member did anything in that window: any counter but
+  // reactions received.
+  bool ActedIn(uint32_t m, uint32_t as_of_day, int window) const;
 
   uint32_t last_day(uint32_t m) const { return last_day_[m]; }
   bool empty(uint32_t m) const { return last_day_[m] == 0; }

@@ -66,7 +66,7 @@ v1::Tier Segments::TierOf(MemberIndex m, uint32_t day) const {
     follows += rings_.Sum(m, c, day, w);
   }
   if (follows >= settings_.tiers.moderate_min_events()) return v1::TIER_MODERATE;
-  if (rings_.AnyIn(m, day, settings_.longest)) return v1::TIER_LURKER;
+  if (rings_.ActedIn(m, day, settings_.longest)) return v1::TIER_LURKER;
   return v1::TIER_INACTIVE;
 }
 
@@ -233,7 +233,7 @@ v1::Report Segments::BuildReport(int64_t as_of_ms, int64_t last_time_ms) const {
     for (Agg* a : targets) {
       ++a->headcount;
       for (size_t w = 0; w < W; ++w) {
-        if (rings_.AnyIn(m, day, windows[w])) ++a->active[w];
+        if (rings_.ActedIn(m, day, windows[w])) ++a->active[w];
         if (rings_.Sum(m, kTopics, day, windows[w]) + rings_.Sum(m, kReplies, day, windows[w]) > 0) {
           ++a->topical[w];
         }

@@ -545,7 +545,8 @@ void Segments::Observe(const v1::Event& e, v1::Outcome& out) {
           Count(*who, now, kShares, kLoveShare);
           const int32_t g = GroupOf(*who, e);
           if (g >= 0) days_.Add(g, DayOf(now), health::kShares);
-        } else if (e.contribution().kind() == "answer") {
+        } else if (e.contribution().kind() == "answer" && e.contribution().message_id().empty()) {
+          // An answer naming its message was counted when the reply came.
           Count(*who, now, kAnswers, kLoveAnswer);
         }
         break;
@@ -702,11 +703,7 @@ std::vector<uint32_t> Segments::ActiveByGroup(uint32_t as_of_day, int window) co
   for (MemberIndex m = 0; m < hot_.size(); ++m) {
     const membership::Member& member = members_.member(m);
     if (!member.active()) continue;
-    const uint32_t last = rings_.last_day(m);
-    const bool any = last == 0 ? false
-                     : last <= as_of_day ? last + window > as_of_day
-                                         : rings_.AnyIn(m, as_of_day, window);
-    if (any) ++active[member.group];
+    if (rings_.ActedIn(m, as_of_day, window)) ++active[member.group];
   }
   return active;
 }

@@ -135,6 +135,20 @@ TEST(Tiers, ASmallGroupSortsIntoActiveModerateLurkerInactive) {
   EXPECT_EQ(later.tiers().inactive(), 2);
 }
 
+TEST(Tiers, BeingReactedToIsNotTakingPart) {
+  Community c(ParseConfig(kFanGroup));
+  c.Join("ann");
+  c.Join("bob");
+  Post(c, "ann", "old-post");
+  c.Advance(10 * kDay);
+  React(c, "bob", "ann");
+  const v1::GroupReport g1 = GroupIn(c.engine().Report(c.now()), "g1");
+  // bob reacted (a lurker's act); ann only received it: inactive this week
+  // and not counted as participating.
+  EXPECT_EQ(g1.tiers().lurker(), 2);  // ann's post is within 30 days; bob reacted
+  EXPECT_EQ(Period(g1, 7).active_members(), 1u);
+}
+
 TEST(Kpis, ChurnRateOverAWeek) {
   Community c(ParseConfig(kFanGroup));
   for (int i = 1; i <= 9; ++i) c.Join(absl::StrCat("m", i));
