@@ -21,10 +21,26 @@ namespace {
 constexpr int64_t kDefaultIdempotencyWindowMs = 7 * 24 * 3600 * 1000LL;
 constexpr int32_t kMaxUtcOffsetSeconds = 18 * 3600;
 
+absl::Status TooLong(absl::string_view field, size_t size, size_t limit) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": ", size, " bytes, limit ", limit));
+}
+
 absl::Status ValidateCommunity(const v1::CommunityConfig& c) {
+  // First, so no later check walks an oversized config.
+  if (const size_t size = c.ByteSizeLong(); size > limits::kMaxConfigBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: ", size, " bytes serialised, limit ", limits::kMaxConfigBytes));
+  }
   if (c.id().empty()) return absl::InvalidArgumentError("id: required");
-  if (c.idempotency_window_seconds() < 0) {
-    return absl::InvalidArgumentError("idempotency_window_seconds: must not be negative");
+  if (c.id().size() > limits::kMaxIdBytes) {
+    return TooLong("id", c.id().size(), limits::kMaxIdBytes);
+  }
+  if (c.idempotency_window_seconds() < 0 ||
+      c.idempotency_window_seconds() > limits::kMaxDurationSeconds) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "idempotency_window_seconds: ", c.idempotency_window_seconds(),
+        " is outside 0..", limits::kMaxDurationSeconds));
   }
   if (c.utc_offset_seconds() < -kMaxUtcOffsetSeconds ||
       c.utc_offset_seconds() > kMaxUtcOffsetSeconds) {
@@ -44,7 +60,17 @@ absl::Status ValidateCommunity(const v1::CommunityConfig& c) {
 
 absl::Status ValidateEnvelope(const v1::Event& e) {
   if (e.time_ms() < 0) return absl::InvalidArgumentError("time_ms: must not be negative");
+  if (e.time_ms() > limits::kMaxTimeMs) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("time_ms: ", e.time_ms(), " is after ", limits::kMaxTimeMs));
+  }
   if (e.actor().empty()) return absl::InvalidArgumentError("actor: required");
+  if (e.actor().size() > limits::kMaxIdBytes) {
+    return TooLong("actor", e.actor().size(), limits::kMaxIdBytes);
+  }
+  if (e.group().size() > limits::kMaxIdBytes) {
+    return TooLong("group", e.group().size(), limits::kMaxIdBytes);
+  }
   if (text::FirstInvalidUtf8(e.actor()).has_value()) {
     return absl::InvalidArgumentError("actor: invalid UTF-8");
   }
@@ -194,6 +220,11 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
         "snapshot.community_id: '", snapshot.community_id(),
         "' does not match config id '", config.id(), "'"));
   }
+  if (snapshot.last_time_ms() < 0 || snapshot.last_time_ms() > limits::kMaxTimeMs) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "snapshot.last_time_ms: ", snapshot.last_time_ms(), " is outside 0..",
+        limits::kMaxTimeMs));
+  }
   auto state = std::make_unique<State>(std::move(config));
   if (absl::Status s = state->membership.Load(snapshot.membership()); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
@@ -210,10 +241,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
   int64_t previous = 0;
   for (int i = 0; i < snapshot.seen_size(); ++i) {
     const v1::SeenEvent& s = snapshot.seen(i);
-    if (s.id().empty() || s.time_ms() < previous || s.time_ms() > snapshot.last_time_ms() ||
+    if (s.id().empty() || s.id().size() > limits::kMaxIdBytes || s.time_ms() < previous || s.time_ms() > snapshot.last_time_ms() ||
         state->seen.contains(s.id())) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "snapshot.seen[", i, "]: empty, duplicate or out-of-order event id"));
+          "snapshot.seen[", i, "]: empty, oversized, duplicate or out-of-order event id"));
     }
     previous = s.time_ms();
     state->seen.insert(s.id());
@@ -227,6 +258,9 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
 absl::StatusOr<v1::Outcome> Engine::Apply(const v1::Event& event) {
   State& s = *state_;
   if (event.id().empty()) return absl::InvalidArgumentError("id: required");
+  if (event.id().size() > limits::kMaxIdBytes) {
+    return TooLong("id", event.id().size(), limits::kMaxIdBytes);
+  }
   v1::Outcome out;
   out.set_event_id(event.id());
   if (s.seen.contains(event.id())) {
@@ -252,6 +286,10 @@ absl::StatusOr<v1::Outcome> Engine::AdvanceTo(int64_t time_ms) {
   if (time_ms < s.last_time_ms) {
     return absl::OutOfRangeError(absl::StrCat(
         "time_ms: ", time_ms, " is before the last event at ", s.last_time_ms));
+  }
+  if (time_ms > limits::kMaxTimeMs) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("time_ms: ", time_ms, " is after ", limits::kMaxTimeMs));
   }
   v1::Outcome out;
   for (std::optional<int64_t> due = s.NextDue(); due.has_value() && *due <= time_ms;
@@ -293,6 +331,22 @@ absl::StatusOr<v1::MemberRecord> Engine::Member(absl::string_view member_id) con
   v1::MembershipState one;
   state_->membership.Save(&one);
   return one.members(static_cast<int>(*m));
+}
+
+absl::Status Engine::CheckConsistency() const {
+  const State& s = *state_;
+  if (s.seen.size() != s.seen_order.size()) {
+    return absl::InternalError(absl::StrCat("seen: ", s.seen.size(), " ids indexed, ",
+                                            s.seen_order.size(), " in order"));
+  }
+  int64_t previous = 0;
+  for (const auto& [time, id] : s.seen_order) {
+    if (!s.seen.contains(id) || time < previous || time > s.last_time_ms) {
+      return absl::InternalError(absl::StrCat("seen: event '", id, "' out of order or unindexed"));
+    }
+    previous = time;
+  }
+  return s.membership.Verify();
 }
 
 const v1::CommunityConfig& Engine::config() const { return state_->config; }

@@ -80,6 +80,10 @@ class Membership {
   Membership(const Membership&) = delete;
   Membership& operator=(const Membership&) = delete;
 
+  // Recomputes the derived state (headcounts, team sizes, active count,
+  // waitlist, timers, id indexes) and compares; Internal on a mismatch.
+  absl::Status Verify() const;
+
   // Replaces the state with `state`; on error the state is unchanged.
   absl::Status Load(const v1::MembershipState& state);
   void Save(v1::MembershipState* state) const;
