@@ -1,0 +1,99 @@
+// Engine::Apply throughput for the events a busy community sees most, and
+// the bytes of engine state each member costs.
+//   build/benchmarks/engine_benchmark
+#include <malloc.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "benchmark/benchmark.h"
+#include "google/protobuf/text_format.h"
+#include "shequn/engine.h"
+
+namespace {
+
+constexpr int64_t kStart = 1772323200000;
+
+std::unique_ptr<shequn::Engine> NewEngine() {
+  shequn::v1::CommunityConfig config;
+  google::protobuf::TextFormat::ParseFromString(R"pb(
+    id: "bench"
+    groups { id: "g" stage: FUNNEL_STAGE_ACQUISITION capacity: 500 }
+    roles { staff { member_id: "owner" role: ROLE_OWNER } }
+    admission { require_rules_acceptance: true overflow: OVERFLOW_POLICY_OPEN_GROUP }
+    ritual {
+      steps: [RITUAL_STEP_NICKNAME]
+      nickname { separator: "|" fields { name: "姓名" } fields { name: "城市" } }
+      deadline_seconds: 86400
+    }
+  )pb", &config);
+  return *shequn::Engine::Create(config);
+}
+
+std::vector<shequn::v1::Event> Joins(int n) {
+  std::vector<shequn::v1::Event> events(n);
+  for (int i = 0; i < n; ++i) {
+    events[i].set_id(absl::StrCat("j", i));
+    events[i].set_time_ms(kStart + i);
+    events[i].set_actor(absl::StrCat("member-", i));
+    events[i].mutable_apply()->set_accepted_rules(true);
+    events[i].mutable_apply()->set_nickname("李雷|杭州");
+  }
+  return events;
+}
+
+void BM_ApplyJoin(benchmark::State& state) {
+  const std::vector<shequn::v1::Event> events = Joins(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto engine = NewEngine();
+    state.ResumeTiming();
+    for (const auto& e : events) benchmark::DoNotOptimize(engine->Apply(e));
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+  state.SetLabel("events/s = items_per_second");
+}
+BENCHMARK(BM_ApplyJoin)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+void BM_ApplyRename(benchmark::State& state) {
+  const int members = static_cast<int>(state.range(0));
+  auto engine = NewEngine();
+  for (const auto& e : Joins(members)) (void)engine->Apply(e);
+  shequn::v1::Event e;
+  e.mutable_rename()->set_nickname("韩梅梅|北京");
+  int64_t i = 0;
+  for (auto _ : state) {
+    e.set_id(absl::StrCat("r", i));
+    e.set_time_ms(kStart + members + i);
+    e.set_actor(absl::StrCat("member-", i % members));
+    benchmark::DoNotOptimize(engine->Apply(e));
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ApplyRename)->Arg(100000);
+
+// Heap bytes per admitted member: engine state only (events are freed).
+void BM_BytesPerMember(benchmark::State& state) {
+  const int members = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    const std::vector<shequn::v1::Event> events = Joins(members);
+    const size_t before = mallinfo2().uordblks;
+    auto engine = NewEngine();
+    for (const auto& e : events) (void)engine->Apply(e);
+    const size_t with_ids = mallinfo2().uordblks;
+    // Past the 7-day idempotency window the join ids are forgotten: what
+    // remains is the members' own state.
+    (void)engine->AdvanceTo(kStart + 8LL * 86400 * 1000);
+    const size_t members_only = mallinfo2().uordblks;
+    state.counters["bytes_per_member"] = static_cast<double>(members_only - before) / members;
+    state.counters["with_event_ids"] = static_cast<double>(with_ids - before) / members;
+  }
+}
+BENCHMARK(BM_BytesPerMember)->Arg(200000)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,37 @@
+# Sourced by examples/demo.sh and tests/run.sh: installs what is missing
+# from Debian 12's packages (as root), or says exactly what to install.
+set -euo pipefail
+
+SHEQUN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SHEQUN_JOBS="${SHEQUN_JOBS:-2}"
+
+# shequn_require PKG... : every Debian package named must be installed.
+shequn_require() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "shequn needs these Debian packages. Run:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing ${missing[*]} ..." >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends "${missing[@]}" >&2 ||
+    { apt-get update >&2 && apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
+}
+
+# What building the library and its examples needs.
+SHEQUN_BUILD_PACKAGES=(g++ cmake make pkg-config libabsl-dev libprotobuf-dev protobuf-compiler)
+# What the test suite adds.
+SHEQUN_TEST_PACKAGES=(libgtest-dev libgmock-dev python3)
+
+# shequn_build DIR [CMAKE_ARGS...] : configure and build into DIR.
+shequn_build() {
+  local dir="$1"; shift
+  cmake -S "$SHEQUN_ROOT" -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  cmake --build "$dir" -j "$SHEQUN_JOBS"
+}

@@ -1,0 +1,237 @@
+// Text screening: banned words per category and contact/link detectors,
+// matched in one pass over evasion-resistant normalised text.
+//
+//   shequn::ScreenerOptions options;
+//   options.word_lists.push_back({"abuse", {"傻逼", "fuck"}});
+//   options.whitelist = {"scunthorpe"};
+//   absl::StatusOr<shequn::Screener> screener =
+//       shequn::Screener::Create(options);               // validates, builds
+//   shequn::ScreenResult r = screener->Screen("加 微 信 abc123");
+//   for (const shequn::ScreenMatch& m : r.matches) ...  // m.category, bytes
+//   std::string shown = shequn::Mask(text, r.matches);  // "***" over each
+//
+// Normalisation (applied the same way to word lists and to screened text):
+//  * UTF-8 is decoded; each byte of an invalid sequence is a separator.
+//  * Full-width forms U+FF01..U+FF5E fold to ASCII, U+3000 to a space;
+//    circled and mathematical letters/digits (ⓦ, ①, 𝐟) fold to ASCII.
+//  * ASCII letters fold to lower case.
+//  * Traditional Chinese folds to simplified through a curated table of a
+//    few hundred common characters (contact, money, gambling, fraud, sex,
+//    abuse, politics and everyday words). No ICU: ICU's Traditional-Simplified
+//    transliterator would cover more characters but costs a multi-megabyte
+//    dependency and a per-call allocation, and rarer characters are rarely
+//    what evaders reach for.
+//  * Separators between characters are dropped for word matching: spaces,
+//    punctuation, symbols, emoji, zero-width characters, combining marks
+//    ("加 微 信", "w.e.c.h.a.t", "加*微*信" all read "加微信"/"wechat").
+//    A Latin word spelled across separators must start a word, so "s h i t"
+//    matches "shit" but "I was hit" does not.
+//  * Runs of the same Latin letter collapse to one ("fuuuuck" reads "fuck";
+//    "qq" reads "q"). Digits and CJK never collapse: numbers keep their
+//    length, and reduplicated words ("妈妈", "哈哈") stay words.
+// NormalizeForScreening() shows what a word becomes.
+//
+// Detectors look at the folded text with its separators, because a link or
+// an id is recognised by them:
+//   "url"          http(s)://…, www.…, domain-like a.b.com/.cn/.net/… with
+//                  path; dots may be '.', '。' or '点'.         → link_category
+//   "phone"        Chinese mobile 1[3-9] + 9 digits, optionally +86/0086,
+//                  digits may be full-width/circled and split by spaces,
+//                  dashes, dots or emoji (at most 3 between two digits).
+//   "wechat"       wx, vx, v信, 微信, 威信, 薇信, 维信, 加v, 加我, wechat, weixin
+//                  (separators inside allowed) then, after up to 8 filler
+//                  characters (spaces, punctuation, 号, 是, 为, :), an id:
+//                  6..20 of [a-z0-9_-] with a digit, or 5..15 digits.
+//   "qq"           qq, q, 扣扣, 企鹅 then filler then 5..11 digits.
+//   "solicitation" 加我, 加好友, 私聊我, 私信我, 私我, 滴滴我, 联系我, 扫码,
+//                  add me, dm me, pm me, contact me, text me.
+// All but "url" report contact_category. Latin triggers must stand on a
+// word boundary ("new xbox" is not "wx").
+//
+// Whitelist: a match (word or detector) lying entirely inside a match of a
+// whitelisted word is dropped: "scunthorpe" keeps "cunt" from matching
+// inside it, "习惯" keeps a banned "习" from matching inside it.
+//
+// Limits (InvalidArgument when exceeded at Create):
+//   kMaxWords            200,000 words plus whitelist entries in total
+//   kMaxWordCodePoints   64 code points after normalisation
+//   kMaxCategoryBytes    64 bytes for a category name
+// Texts longer than ScreenerOptions::max_text_bytes are screened on their
+// first max_text_bytes (cut back to a UTF-8 boundary) and the result says
+// truncated; nothing past the cut is looked at.
+#ifndef SHEQUN_SCREENING_H_
+#define SHEQUN_SCREENING_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+
+namespace shequn {
+namespace rules {
+struct ScreenerData;
+}  // namespace rules
+
+// Built-in category names. Word lists may use any other non-empty name too.
+inline constexpr absl::string_view kCategoryAbuse = "abuse";
+inline constexpr absl::string_view kCategoryDiscrimination = "discrimination";
+inline constexpr absl::string_view kCategoryPolitical = "political";
+inline constexpr absl::string_view kCategoryIndecent = "indecent";
+inline constexpr absl::string_view kCategoryAdvertising = "advertising";
+inline constexpr absl::string_view kCategoryOffTopic = "off_topic";
+inline constexpr absl::string_view kCategoryPoaching = "poaching";
+
+// Detector names, as ScreenerOptions::detectors spells them.
+inline constexpr absl::string_view kDetectorUrl = "url";
+inline constexpr absl::string_view kDetectorPhone = "phone";
+inline constexpr absl::string_view kDetectorWeChat = "wechat";
+inline constexpr absl::string_view kDetectorQq = "qq";
+inline constexpr absl::string_view kDetectorSolicitation = "solicitation";
+
+inline constexpr size_t kMaxWords = 200'000;
+inline constexpr size_t kMaxWordCodePoints = 64;
+inline constexpr size_t kMaxCategoryBytes = 64;
+
+// What found a match: a listed word or one of the detectors.
+enum class MatchSource : uint8_t {
+  kWord,
+  kUrl,
+  kPhone,
+  kWeChat,
+  kQq,
+  kSolicitation,
+};
+
+// "word", or the detector's name ("url", "phone", ...). O(1).
+absl::string_view MatchSourceName(MatchSource source);
+
+// One banned word list: its category and its words (UTF-8, any script).
+// Mirrors RulesConfig.WordList.
+struct WordList {
+  std::string category;
+  std::vector<std::string> words;
+};
+
+// How to build a Screener. Plain data; mirrors RulesConfig field by field.
+struct ScreenerOptions {
+  // Banned words by category. The same word may appear in several lists
+  // (each match is reported once per category); repeats within one list
+  // count once. Default: none.
+  std::vector<WordList> word_lists;
+
+  // Allowed words that contain a banned one. Default: none.
+  std::vector<std::string> whitelist;
+
+  // Enabled detectors, by name (kDetector*). Default: all five.
+  std::vector<std::string> detectors = {
+      std::string(kDetectorUrl), std::string(kDetectorPhone),
+      std::string(kDetectorWeChat), std::string(kDetectorQq),
+      std::string(kDetectorSolicitation)};
+
+  // Category reported by the url detector. Default: "advertising".
+  std::string link_category = std::string(kCategoryAdvertising);
+
+  // Category reported by the phone, wechat, qq and solicitation detectors.
+  // Default: "poaching".
+  std::string contact_category = std::string(kCategoryPoaching);
+
+  // Longer texts are screened on this many leading bytes only.
+  // Default: 1 MiB. Must be in 1..4 GiB-1.
+  size_t max_text_bytes = size_t{1} << 20;
+};
+
+// One hit. Offsets are bytes into the ORIGINAL text: text.substr(begin,
+// end - begin) is what matched, separators and repeats included.
+struct ScreenMatch {
+  // Points into the Screener; valid while the Screener that returned it
+  // (or the one it was moved into) lives.
+  absl::string_view category;
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  MatchSource source = MatchSource::kWord;
+  // kWord: the word's position in the flattened word lists (all of
+  // word_lists[0].words, then word_lists[1].words, ...); see
+  // Screener::WordText(). Detectors: 0.
+  uint32_t entry = 0;
+
+  friend bool operator==(const ScreenMatch&, const ScreenMatch&) = default;
+};
+
+// Everything Screen() found, ordered by (begin, end, source, entry).
+struct ScreenResult {
+  std::vector<ScreenMatch> matches;
+  // True if the text exceeded max_text_bytes and only its head was screened.
+  bool truncated = false;
+};
+
+// An immutable automaton over every word, whitelist entry and detector
+// trigger: Aho–Corasick over normalised code points, edges kept as sorted
+// arrays (16 bytes per trie state + 8 per edge + 4 per word, plus a direct
+// table for the root: up to 160 KiB once words include CJK). 10,000 words
+// take about 1 MiB; see MemoryBytes().
+//
+// Thread-safety: const after Create(), so Screen() may run concurrently
+// from any number of threads without synchronization. Move-only; wrap it
+// in a std::shared_ptr<const Screener> to share one between engines.
+class Screener {
+ public:
+  // Validates `options` and builds the automaton. O(total bytes of words
+  // · log(alphabet)); never quadratic. Errors are InvalidArgument naming the
+  // entry and the reason, e.g.
+  //   "word_lists[2].words[17]: empty after normalisation"
+  //   "word_lists[0].words[3]: invalid UTF-8"
+  //   "whitelist[4]: 70 code points after normalisation, limit 64"
+  //   "word_lists[1].category: empty"
+  //   "detectors[0]: unknown detector 'fax' (known: url, phone, wechat, qq,
+  //    solicitation)"
+  static absl::StatusOr<Screener> Create(const ScreenerOptions& options);
+
+  Screener(Screener&&) noexcept;
+  Screener& operator=(Screener&&) noexcept;
+  Screener(const Screener&) = delete;
+  Screener& operator=(const Screener&) = delete;
+  ~Screener();
+
+  // Screens `text` (any bytes; invalid UTF-8 is tolerated). One pass:
+  // O(n log(alphabet) + m log m) for n bytes and m matches; allocates
+  // nothing but the result's vector.
+  ScreenResult Screen(absl::string_view text) const;
+
+  // As above, but reuses `*result` (cleared first), so a caller screening
+  // many texts allocates only when a text has more matches than any before.
+  void Screen(absl::string_view text, ScreenResult* result) const;
+
+  // The word as configured, for a kWord match's `entry`; "" if out of
+  // range. O(1).
+  absl::string_view WordText(uint32_t entry) const;
+
+  // Words (after removing repeats) plus whitelist entries. O(1).
+  size_t size() const;
+
+  // Bytes held by the automaton and word tables. O(1).
+  size_t MemoryBytes() const;
+
+ private:
+  explicit Screener(std::unique_ptr<const rules::ScreenerData> impl);
+  std::unique_ptr<const rules::ScreenerData> impl_;
+};
+
+// The normalised form used for matching, as UTF-8: e.g. "Ｆ.u.U.u ck" →
+// "fuck", "加 微 信" → "加微信", "維信" → "维信". Invalid bytes are dropped.
+// O(n). For inspecting word lists; Screen() does not call it.
+std::string NormalizeForScreening(absl::string_view text);
+
+// `text` with each matched span replaced by `mask`; overlapping or touching
+// spans merge into one mask. Spans outside `text` are ignored. `matches`
+// need not be sorted. O(n + m log m).
+std::string Mask(absl::string_view text, absl::Span<const ScreenMatch> matches,
+                 absl::string_view mask = "***");
+
+}  // namespace shequn
+
+#endif  // SHEQUN_SCREENING_H_

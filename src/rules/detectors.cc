@@ -1,0 +1,270 @@
+#include "rules/detectors.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace shequn::rules {
+namespace {
+
+bool IsHostChar(const FoldedChar& ch) {
+  return ch.cls == CharClass::kLatin || ch.cls == CharClass::kDigit ||
+         ch.c == U'-';
+}
+
+bool IsDot(char32_t c) {
+  return c == U'.' || c == U'。' || c == U'点' || c == U'｡';
+}
+
+// After a host, these start a path ("a.com/x", "a.com:8080", "a.com?q").
+bool StartsPath(char32_t c) { return c == U'/' || c == U':' || c == U'?'; }
+
+bool IsAsciiGraph(char32_t c) { return c > 0x20 && c < 0x7F; }
+
+// Top-level domains seen in chat spam. Left out: ones that are everyday
+// words or pinyin after a full stop ("me", "in", "it", "wang", "ren").
+constexpr std::string_view kTlds[] = {
+    "com", "cn",  "net",  "org",  "io",   "cc",   "co",   "top",  "xyz",
+    "vip", "info", "biz", "club", "site", "online", "shop", "app", "tv",
+    "hk",  "tw",  "ly",   "gl",   "link", "live", "pro",  "store", "tech",
+    "ltd", "icu", "asia", "mobi", "work", "fun"};
+
+constexpr std::string_view kStrongTlds[] = {"com", "cn", "net", "org"};
+
+// Sentence punctuation ends a number; other separators may sit inside one.
+bool IsSentencePunct(char32_t c) {
+  return c == U',' || c == U';' || c == U':' || c == U'!' || c == U'?' ||
+         c == U'。' || c == U'、' || c == U'(' || c == U')';
+}
+
+// Characters that may sit between a trigger and its id: "微信号：", "vx是".
+bool IsFiller(const FoldedChar& ch) {
+  if (ch.cls == CharClass::kSpace || ch.cls == CharClass::kPunct) return true;
+  for (char32_t c : std::u32string_view(U"号是为加私聊码群")) {
+    if (ch.c == c) return true;
+  }
+  return false;
+}
+
+bool IsTokenChar(const FoldedChar& ch) {
+  return ch.cls == CharClass::kLatin || ch.cls == CharClass::kDigit ||
+         ch.c == U'_' || ch.c == U'-';
+}
+
+}  // namespace
+
+// ---- UrlDetector ------------------------------------------------------------
+
+void UrlDetector::Start(const FoldedChar& ch) {
+  state_ = State::kLabel;
+  begin_ = ch.begin;
+  valid_end_ = 0;
+  labels_ = 1;
+  scheme_ = false;
+  spaced_ = false;
+  label_len_ = 0;
+  AppendLabel(ch);
+}
+
+void UrlDetector::AppendLabel(const FoldedChar& ch) {
+  // A TLD is letters only; anything else makes the label "too long".
+  // ch.count restores letters the cursor merged ("cc" is a TLD).
+  for (uint32_t i = 0; i < ch.count; ++i) {
+    if (label_len_ < sizeof label_ && ch.cls == CharClass::kLatin) {
+      label_[label_len_] = static_cast<char>(ch.c);
+      ++label_len_;
+    } else {
+      label_len_ = sizeof label_ + 1;
+      break;
+    }
+  }
+  end_ = ch.end;
+}
+
+bool UrlDetector::LabelIs(std::string_view s) const {
+  return label_len_ == s.size() && std::memcmp(label_, s.data(), s.size()) == 0;
+}
+
+void UrlDetector::CloseLabel() {
+  if (!scheme_ && labels_ < 2) return;  // a lone word: skip the TLD lookup
+  const auto is_label = [this](std::string_view s) { return LabelIs(s); };
+  const bool tld =
+      spaced_ ? std::any_of(std::begin(kStrongTlds), std::end(kStrongTlds),
+                            is_label)
+              : std::any_of(std::begin(kTlds), std::end(kTlds), is_label);
+  if (scheme_ || (labels_ >= 2 && tld)) valid_end_ = end_;
+}
+
+void UrlDetector::Feed(const FoldedChar& ch, const MatchSink& sink) {
+  switch (state_) {
+    case State::kIdle:
+      if (IsHostChar(ch)) Start(ch);
+      return;
+    case State::kLabel:
+      if (IsHostChar(ch)) {
+        AppendLabel(ch);
+      } else if (IsDot(ch.c)) {
+        CloseLabel();
+        state_ = State::kDot;
+      } else if (ch.c == U':' && labels_ == 1 &&
+                 (LabelIs("http") || LabelIs("https"))) {
+        state_ = State::kScheme;
+      } else if (StartsPath(ch.c)) {
+        CloseLabel();
+        if (valid_end_ != end_) return Finish(sink);
+        state_ = State::kPath;
+        end_ = valid_end_ = ch.end;
+      } else if (ch.cls == CharClass::kSpace) {
+        CloseLabel();
+        state_ = State::kLabelSpace;
+      } else {
+        Finish(sink);
+      }
+      return;
+    case State::kLabelSpace:
+      if (IsDot(ch.c)) {
+        spaced_ = true;
+        state_ = State::kDot;
+      } else if (ch.cls != CharClass::kSpace) {
+        Finish(sink);
+        Feed(ch, sink);
+      }
+      return;
+    case State::kDot:
+      if (IsHostChar(ch)) {
+        ++labels_;
+        label_len_ = 0;
+        state_ = State::kLabel;
+        AppendLabel(ch);
+      } else if (ch.cls == CharClass::kSpace) {
+        spaced_ = true;
+      } else {
+        Finish(sink);
+      }
+      return;
+    case State::kScheme:
+      if (IsHostChar(ch)) {
+        scheme_ = true;
+        labels_ = 1;
+        label_len_ = 0;
+        state_ = State::kLabel;
+        AppendLabel(ch);
+      } else if (ch.c != U'/') {
+        Finish(sink);
+      }
+      return;
+    case State::kPath:
+      if (IsAsciiGraph(ch.c)) {
+        end_ = valid_end_ = ch.end;
+      } else {
+        Finish(sink);
+      }
+      return;
+  }
+}
+
+void UrlDetector::Finish(const MatchSink& sink) {
+  if (state_ == State::kLabel) CloseLabel();
+  if (state_ != State::kIdle && valid_end_ != 0) {
+    sink.Emit(MatchSource::kUrl, begin_, valid_end_);
+  }
+  state_ = State::kIdle;
+}
+
+// ---- TokenDetector ----------------------------------------------------------
+
+void TokenDetector::StartToken(const FoldedChar& ch) {
+  active_ = true;
+  begin_ = ch.begin;
+  length_ = digits_ = 0;
+  has_letter_ = false;
+  joiners_ = 0;
+  plus_ = ch.begin == plus_end_;
+  ExtendToken(ch);
+}
+
+void TokenDetector::ExtendToken(const FoldedChar& ch) {
+  length_ += ch.count;
+  end_ = ch.end;
+  joiners_ = 0;
+  last_was_digit_ = ch.cls == CharClass::kDigit;
+  if (last_was_digit_) {
+    if (digits_ < sizeof prefix_) prefix_[digits_] = static_cast<char>(ch.c);
+    ++digits_;
+  } else if (ch.cls == CharClass::kLatin) {
+    has_letter_ = true;
+  }
+}
+
+// 1[3-9] + 9 digits, optionally behind 86 or 0086.
+bool TokenDetector::IsMobile() const {
+  if (has_letter_) return false;
+  const auto mobile_at = [this](uint32_t i) {
+    return prefix_[i] == '1' && prefix_[i + 1] >= '3' && prefix_[i + 1] <= '9';
+  };
+  const std::string_view p(prefix_, std::min<uint32_t>(digits_, sizeof prefix_));
+  return (digits_ == 11 && mobile_at(0)) ||
+         (digits_ == 13 && p.starts_with("86") && mobile_at(2)) ||
+         (digits_ == 15 && p.starts_with("0086") && mobile_at(4));
+}
+
+void TokenDetector::EndToken(const MatchSink& sink) {
+  if (!active_) return;
+  active_ = false;
+  if (IsMobile()) sink.Emit(MatchSource::kPhone, plus_ ? plus_begin_ : begin_, end_);
+  const bool wechat_id = has_letter_ ? length_ >= 6 && length_ <= 20 && digits_ > 0
+                                     : digits_ >= 5 && digits_ <= 15;
+  const bool qq_number = !has_letter_ && digits_ >= 5 && digits_ <= 11;
+  if ((armed_ == MatchSource::kWeChat && wechat_id) ||
+      (armed_ == MatchSource::kQq && qq_number)) {
+    sink.Emit(armed_, armed_begin_, end_);
+  }
+  armed_ = MatchSource::kWord;
+}
+
+void TokenDetector::FeedFiller(const FoldedChar& ch) {
+  if (armed_ == MatchSource::kWord) return;
+  if (!IsFiller(ch) || --filler_left_ < 0) armed_ = MatchSource::kWord;
+}
+
+void TokenDetector::Feed(const FoldedChar& ch, bool repeat,
+                         const MatchSink& sink) {
+  if (ch.c == U'+') {
+    plus_begin_ = ch.begin;
+    plus_end_ = ch.end;
+  }
+  if (repeat && !active_ && armed_ != MatchSource::kWord) {
+    // "q q 12345": the second q was folded into the trigger, not an id.
+    if (--filler_left_ < 0) armed_ = MatchSource::kWord;
+    return;
+  }
+  if (IsTokenChar(ch)) {
+    if (active_ && joiners_ > 0 && ch.cls != CharClass::kDigit) EndToken(sink);
+    if (active_) {
+      ExtendToken(ch);
+    } else {
+      StartToken(ch);
+    }
+    return;
+  }
+  const bool joiner = active_ && last_was_digit_ && joiners_ < kMaxJoiners &&
+                      (ch.cls == CharClass::kSpace ||
+                       (ch.cls == CharClass::kPunct && !IsSentencePunct(ch.c)));
+  if (joiner) {
+    ++joiners_;
+    return;
+  }
+  EndToken(sink);
+  FeedFiller(ch);
+}
+
+void TokenDetector::Arm(MatchSource source, uint32_t begin,
+                        const MatchSink& sink) {
+  EndToken(sink);
+  armed_ = source;
+  armed_begin_ = begin;
+  filler_left_ = kFillerBudget;
+}
+
+void TokenDetector::Finish(const MatchSink& sink) { EndToken(sink); }
+
+}  // namespace shequn::rules

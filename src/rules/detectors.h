@@ -1,0 +1,109 @@
+// Internal: the detectors that need a text's separators, fed one folded
+// character at a time by the Screener's single pass. Each keeps O(1) state
+// and allocates nothing; matches go to a MatchSink.
+#ifndef SHEQUN_RULES_DETECTORS_H_
+#define SHEQUN_RULES_DETECTORS_H_
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "rules/text_normalizer.h"
+#include "shequn/screening.h"
+
+namespace shequn::rules {
+
+// Where detectors report: appends ScreenMatches for enabled sources.
+struct MatchSink {
+  std::vector<ScreenMatch>* out;
+  absl::string_view link_category;
+  absl::string_view contact_category;
+  uint32_t enabled;  // bit (1 << MatchSource) per enabled detector
+
+  bool Enabled(MatchSource s) const {
+    return (enabled >> static_cast<int>(s)) & 1;
+  }
+  void Emit(MatchSource source, uint32_t begin, uint32_t end) const {
+    if (!Enabled(source)) return;
+    out->push_back({source == MatchSource::kUrl ? link_category
+                                                : contact_category,
+                    begin, end, source, 0});
+  }
+};
+
+// Links: "http(s)://host/path", and hosts "a.b.tld" whose last label is a
+// known top-level domain, followed by an optional path. Dots may be '.',
+// '。' or '点'; spaces around a dot are allowed only before com/cn/net/org,
+// so "I quit. Work" is not a link but "baidu . com" is.
+class UrlDetector {
+ public:
+  void Feed(const FoldedChar& ch, const MatchSink& sink);
+  void Finish(const MatchSink& sink);
+
+ private:
+  enum class State : uint8_t { kIdle, kLabel, kLabelSpace, kDot, kScheme, kPath };
+
+  void Start(const FoldedChar& ch);
+  void AppendLabel(const FoldedChar& ch);
+  void CloseLabel();
+  bool LabelIs(std::string_view s) const;
+
+  State state_ = State::kIdle;
+  uint32_t begin_ = 0;
+  uint32_t end_ = 0;        // end of the last host or path character
+  uint32_t valid_end_ = 0;  // end of the longest prefix that is a link
+  uint32_t labels_ = 0;
+  bool scheme_ = false;     // "http://" seen: any host will do
+  bool spaced_ = false;     // a space touched a dot
+  char label_[7] = {};      // the current label, if it is short and letters
+  uint8_t label_len_ = 0;   // > sizeof label_ when too long to be a TLD
+};
+
+// Tokens of [a-z0-9_-]: a digit may be followed by up to 3 joiners (spaces,
+// dots, symbols, emoji) before the next digit, so "138 0013 8000" is one
+// token. Reports Chinese mobile numbers (optionally +86/0086) and, when
+// armed by a wechat or qq trigger, the id that follows within 8 filler
+// characters.
+class TokenDetector {
+ public:
+  // `repeat`: the character repeats the trigger's last letter ("q q").
+  void Feed(const FoldedChar& ch, bool repeat, const MatchSink& sink);
+  void Finish(const MatchSink& sink);
+
+  // Starts looking for an id after a trigger that began at `begin`.
+  void Arm(MatchSource source, uint32_t begin, const MatchSink& sink);
+
+ private:
+  static constexpr int kMaxJoiners = 3;
+  static constexpr int kFillerBudget = 8;
+
+  void StartToken(const FoldedChar& ch);
+  void ExtendToken(const FoldedChar& ch);
+  void EndToken(const MatchSink& sink);
+  void FeedFiller(const FoldedChar& ch);
+  bool IsMobile() const;
+
+  // The current token.
+  bool active_ = false;
+  uint32_t begin_ = 0;
+  uint32_t end_ = 0;
+  uint32_t length_ = 0;  // token characters
+  uint32_t digits_ = 0;
+  bool has_letter_ = false;
+  bool last_was_digit_ = false;
+  int joiners_ = 0;      // joiners since the last digit
+  char prefix_[6] = {};  // the first digits
+  // A '+' right before the token belongs to a phone number.
+  uint32_t plus_end_ = UINT32_MAX;
+  uint32_t plus_begin_ = 0;
+  bool plus_ = false;
+  // Armed by a trigger.
+  MatchSource armed_ = MatchSource::kWord;  // kWord: not armed
+  uint32_t armed_begin_ = 0;
+  int filler_left_ = 0;
+};
+
+}  // namespace shequn::rules
+
+#endif  // SHEQUN_RULES_DETECTORS_H_
