@@ -638,8 +638,12 @@ int32_t Membership::OpenOverflowGroup(int32_t from, int64_t now, v1::Outcome& ou
   Group g;
   const std::string& base =
       groups_[from].opened_from.empty() ? groups_[from].id : groups_[from].opened_from;
-  int n = 2;
+  // Groups are never removed and each took the smallest free suffix, so
+  // every suffix below count + 2 is taken: start there.
+  uint32_t& opened = opened_per_base_[base];
+  uint64_t n = uint64_t{opened} + 2;
   while (group_by_id_.contains(absl::StrCat(base, "-", n))) ++n;
+  ++opened;
   g.id = absl::StrCat(base, "-", n);
   g.opened_from = base;
   g.opened_ms = now;
@@ -1298,7 +1302,11 @@ void Membership::RebuildDerived() {
   team_sizes_.assign(config_.teams().names_size(), 0);
   timers_.clear();
   active_count_ = 0;
-  for (Group& g : groups_) g.headcount = 0;
+  opened_per_base_.clear();
+  for (Group& g : groups_) {
+    g.headcount = 0;
+    if (!g.opened_from.empty()) ++opened_per_base_[g.opened_from];
+  }
   for (MemberIndex m = 0; m < members_.size(); ++m) {
     const Member& member = members_[m];
     if (member.team >= 0 && InCommunity(member.status)) ++team_sizes_[member.team];

@@ -179,6 +179,9 @@ class Membership {
   absl::flat_hash_map<std::string, MemberIndex> by_id_;
   absl::flat_hash_map<std::string, int32_t> group_by_id_;
   std::vector<uint32_t> team_sizes_;   // derived
+  // derived: groups opened from each base group, so the next overflow name
+  // is found in O(1) instead of probing base-2, base-3, ... each time.
+  absl::flat_hash_map<std::string, uint32_t> opened_per_base_;
   std::deque<MemberIndex> waitlist_;
   absl::btree_set<std::pair<int64_t, MemberIndex>> timers_;  // derived
   uint32_t next_number_ = 1;

@@ -305,6 +305,29 @@ TEST(Limits, OverflowGroupsStopAtTheGroupLimitAndApplicantsWait) {
   EXPECT_TRUE(c.engine().CheckConsistency().ok());
 }
 
+TEST(Limits, ThousandsOfOverflowGroupsOpenInLinearTime) {
+  // Each applicant overflows into a group of its own: the name of the next
+  // group is found without probing every earlier one.
+  v1::CommunityConfig config = Busy();
+  config.mutable_groups(0)->set_capacity(1);
+  config.mutable_ritual()->Clear();
+  config.mutable_admission()->set_deposit_cents(0);
+  Community c(config);
+  for (int i = 0; i < 3000; ++i) c.Join(absl::StrCat("a", i));
+  EXPECT_EQ(c.Member("a2999").group(), "new-3001");  // the admin holds "new"
+  EXPECT_TRUE(c.engine().CheckConsistency().ok());
+  // A restored engine names the next group the same way.
+  auto restored = Engine::Restore(config, c.engine().Snapshot());
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  v1::Event join = c.Make("late");
+  join.mutable_apply()->set_accepted_rules(true);
+  absl::StatusOr<v1::Outcome> live = c.engine().Apply(join);
+  absl::StatusOr<v1::Outcome> again = (*restored)->Apply(join);
+  ASSERT_TRUE(live.ok() && again.ok());
+  EXPECT_EQ(SerializeDeterministic(*live), SerializeDeterministic(*again));
+  EXPECT_EQ(c.Member("late").group(), "new-3002");
+}
+
 TEST(Limits, ALongStreamStaysFast) {
   // 20,000 events through a busy community: linear work, no blow-up.
   auto engine = Engine::Create(Busy());

@@ -160,7 +160,7 @@ TEST_P(Property, ApplyingEveryEventTwiceEqualsApplyingItOnce) {
 }
 
 TEST_P(Property, ARejectedEventOrAdvanceLeavesTheStateByteIdentical) {
-  const std::vector<v1::Event> events = Stream(1500, {.end_community = true});
+  const std::vector<v1::Event> events = Stream(1000, {.end_community = true});
   std::unique_ptr<Engine> engine = Fresh();
   int rejected = 0;
   int accepted = 0;
@@ -189,7 +189,7 @@ TEST_P(Property, ARejectedEventOrAdvanceLeavesTheStateByteIdentical) {
 }
 
 TEST_P(Property, NoMemberIsInTwoStatesAndDerivedCountsMatchTheRoster) {
-  const std::vector<v1::Event> events = Stream(1500);
+  const std::vector<v1::Event> events = Stream(1000);
   std::unique_ptr<Engine> engine = Fresh();
   ASSERT_EQ(Broken(*engine), "");
   for (size_t i = 0; i < events.size(); ++i) {
