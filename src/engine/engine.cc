@@ -1,13 +1,17 @@
 #include "shequn/engine.h"
 
 #include <deque>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "membership/membership.h"
 #include "points/points.h"
 #include "rules/rules.h"
@@ -21,6 +25,52 @@ namespace {
 constexpr int64_t kDefaultIdempotencyWindowMs = 7 * 24 * 3600 * 1000LL;
 constexpr int32_t kMaxUtcOffsetSeconds = 18 * 3600;
 
+// Configs and snapshots nest a few levels; deeper is hostile (and would
+// recurse without bound).
+constexpr int kMaxNesting = 32;
+
+// InvalidArgument naming the first string field of `m` (a path such as
+// "groups[1].id") that is not valid UTF-8: such a string would make
+// Snapshot() bytes that do not parse back, and actions a host cannot read.
+// O(size of m).
+absl::Status CheckUtf8Fields(const google::protobuf::Message& m, const std::string& prefix,
+                             int depth) {
+  using google::protobuf::FieldDescriptor;
+  if (depth > kMaxNesting) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(prefix.empty() ? "message" : prefix, ": nested deeper than ", kMaxNesting));
+  }
+  const google::protobuf::Reflection* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  std::string scratch;
+  for (const FieldDescriptor* f : fields) {
+    const bool text = f->type() == FieldDescriptor::TYPE_STRING;
+    const bool nested = f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    if (!text && !nested) continue;
+    const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
+    for (int i = 0; i < n; ++i) {
+      const std::string at = f->is_repeated()
+                                 ? absl::StrCat(prefix, f->name(), "[", i, "]")
+                                 : absl::StrCat(prefix, f->name());
+      if (text) {
+        const std::string& value = f->is_repeated()
+                                       ? r->GetRepeatedStringReference(m, f, i, &scratch)
+                                       : r->GetStringReference(m, f, &scratch);
+        if (auto bad = text::FirstInvalidUtf8(value); bad.has_value()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(at, ": invalid UTF-8 at byte ", *bad));
+        }
+      } else {
+        const google::protobuf::Message& sub =
+            f->is_repeated() ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f);
+        if (absl::Status s = CheckUtf8Fields(sub, at + ".", depth + 1); !s.ok()) return s;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status TooLong(absl::string_view field, size_t size, size_t limit) {
   return absl::InvalidArgumentError(
       absl::StrCat(field, ": ", size, " bytes, limit ", limit));
@@ -32,6 +82,7 @@ absl::Status ValidateCommunity(const v1::CommunityConfig& c) {
     return absl::InvalidArgumentError(absl::StrCat(
         "config: ", size, " bytes serialised, limit ", limits::kMaxConfigBytes));
   }
+  if (absl::Status s = CheckUtf8Fields(c, "", 0); !s.ok()) return s;
   if (c.id().empty()) return absl::InvalidArgumentError("id: required");
   if (c.id().size() > limits::kMaxIdBytes) {
     return TooLong("id", c.id().size(), limits::kMaxIdBytes);
@@ -220,6 +271,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
         "snapshot.community_id: '", snapshot.community_id(),
         "' does not match config id '", config.id(), "'"));
   }
+  if (absl::Status s = CheckUtf8Fields(snapshot, "snapshot.", 0); !s.ok()) return s;
   if (snapshot.last_time_ms() < 0 || snapshot.last_time_ms() > limits::kMaxTimeMs) {
     return absl::InvalidArgumentError(absl::StrCat(
         "snapshot.last_time_ms: ", snapshot.last_time_ms(), " is outside 0..",
@@ -260,6 +312,9 @@ absl::StatusOr<v1::Outcome> Engine::Apply(const v1::Event& event) {
   if (event.id().empty()) return absl::InvalidArgumentError("id: required");
   if (event.id().size() > limits::kMaxIdBytes) {
     return TooLong("id", event.id().size(), limits::kMaxIdBytes);
+  }
+  if (text::FirstInvalidUtf8(event.id()).has_value()) {
+    return absl::InvalidArgumentError("id: invalid UTF-8");
   }
   v1::Outcome out;
   out.set_event_id(event.id());

@@ -1024,6 +1024,9 @@ void Membership::CarryOut(int action_index, int64_t now, v1::Outcome& out) {
 
 void Membership::EndCommunity(absl::string_view rule, v1::Outcome& out) {
   for (Member& member : members_) {
+    // No ritual runs on after the end: the deadlines go with the timers, so
+    // a snapshot restored later does not bring them back.
+    member.ritual_deadline_ms = member.ritual_removal_ms = 0;
     if (member.deposit_cents <= 0) continue;
     AddAction(out, v1::ACTION_KIND_REFUND_DEPOSIT, rule, member.id)
         .set_amount_cents(member.deposit_cents);

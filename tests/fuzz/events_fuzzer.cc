@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <vector>
 
 #include "fuzz_support.h"
@@ -112,11 +113,21 @@ std::string Trace(const absl::StatusOr<v1::Outcome>& out) {
   return out.ok() ? SerializeDeterministic(*out) : out.status().ToString();
 }
 
+// SHEQUN_FUZZ_VERBOSE=1 prints every call and its result (for replaying a
+// crash input).
+const bool kVerbose = std::getenv("SHEQUN_FUZZ_VERBOSE") != nullptr;
+
 // Runs one call on `engine`, checking atomicity; returns its trace.
 std::string Step(Engine& engine, const v1::Event* event, int64_t advance_to) {
   const std::string before = engine.SnapshotBytes();
   absl::StatusOr<v1::Outcome> out =
       event != nullptr ? engine.Apply(*event) : engine.AdvanceTo(advance_to);
+  if (kVerbose) {
+    std::fprintf(stderr, "%s\n  -> %s\n",
+                 event != nullptr ? event->ShortDebugString().c_str()
+                                  : absl::StrCat("AdvanceTo(", advance_to, ")").c_str(),
+                 out.ok() ? out->ShortDebugString().c_str() : out.status().ToString().c_str());
+  }
   if (!out.ok()) {
     fuzz::RequireRefusal(out.status(), event != nullptr ? "Apply" : "AdvanceTo");
     fuzz::Require(engine.SnapshotBytes() == before, "a refused call changed the state",
