@@ -51,20 +51,33 @@ if [[ " $stages " == *" fuzz "* ]] && [ "$fuzz_seconds" -gt 0 ]; then
   # Seeds: committed text inputs plus generated binary ones (snapshots).
   "$fuzz/tests/fuzz/shequn_fuzz_seeds" "$fuzz/seeds"
   mkdir -p "$fuzz/artifacts"
-  failed=0
-  for target in "${targets[@]}"; do
-    name="${target%_fuzzer}"
+  # One fuzzer per core: SHEQUN_JOBS run side by side.
+  run_fuzzer() {
+    local target="$1" name="${1%_fuzzer}" seeds=() dir
     mkdir -p "$fuzz/corpus/$name"
-    seeds=()
     for dir in "$SHEQUN_ROOT/tests/fuzz/corpus/$name" "$fuzz/seeds/$name"; do
       [ -d "$dir" ] && seeds+=("$dir")
     done
-    log="$fuzz/$target.log"
     # The first corpus folder is written to; the seed folders only read.
-    if ASAN_OPTIONS="detect_leaks=1" "$fuzz/tests/fuzz/$target" \
-         -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-         -artifact_prefix="$fuzz/artifacts/$name-" \
-         "$fuzz/corpus/$name" "${seeds[@]}" >"$log" 2>&1; then
+    local rc=0
+    ASAN_OPTIONS="detect_leaks=1" "$fuzz/tests/fuzz/$target" \
+      -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+      -artifact_prefix="$fuzz/artifacts/$name-" \
+      "$fuzz/corpus/$name" "${seeds[@]}" >"$fuzz/$target.log" 2>&1 || rc=$?
+    echo "$rc" >"$fuzz/$target.rc"
+  }
+  rm -f "$fuzz"/*.rc
+  pids=()
+  for target in "${targets[@]}"; do
+    run_fuzzer "$target" &
+    pids+=($!)
+    if [ "${#pids[@]}" -ge "$SHEQUN_JOBS" ]; then wait "${pids[0]}" || true; pids=("${pids[@]:1}"); fi
+  done
+  wait || true
+  failed=0
+  for target in "${targets[@]}"; do
+    log="$fuzz/$target.log"
+    if [ "$(cat "$fuzz/$target.rc" 2>/dev/null)" = 0 ]; then
       runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
       echo "$target: ${runs:-?} executions in ${fuzz_seconds}s, no crash" >&2
     else
