@@ -23,6 +23,11 @@ std::unique_ptr<shequn::Engine> NewEngine() {
     groups { id: "g" stage: FUNNEL_STAGE_ACQUISITION capacity: 500 }
     roles { staff { member_id: "owner" role: ROLE_OWNER } }
     admission { require_rules_acceptance: true overflow: OVERFLOW_POLICY_OPEN_GROUP }
+    rules {
+      word_lists { category: "abuse" words: ["傻逼", "idiot", "滚蛋", "废物"] }
+      word_lists { category: "advertising" words: ["加微信", "代购", "兼职刷单"] }
+      flood { max_messages: 20 window_seconds: 10 }
+    }
     ritual {
       steps: [RITUAL_STEP_NICKNAME]
       nickname { separator: "|" fields { name: "姓名" } fields { name: "城市" } }
@@ -74,6 +79,33 @@ void BM_ApplyRename(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ApplyRename)->Arg(100000);
+
+// A chat line through admission checks, screening (words and the five
+// detectors), flood control and every part's counters.
+void BM_ApplyMessage(benchmark::State& state) {
+  const int members = static_cast<int>(state.range(0));
+  auto engine = NewEngine();
+  for (const auto& e : Joins(members)) (void)engine->Apply(e);
+  const char* lines[] = {"大家好，今天的作业我交了，第三题还是不太会", "has anyone read chapter 4 yet?",
+                         "明天下午三点线上分享，记得准时参加哦", "thanks, that explanation helped a lot"};
+  std::vector<std::string> groups;
+  for (int m = 0; m < members; ++m) groups.push_back(engine->Member(absl::StrCat("member-", m))->group());
+  shequn::v1::Event e;
+  int64_t i = 0;
+  for (auto _ : state) {
+    const std::string& group = groups[i % members];
+    e.set_id(absl::StrCat("m", i));
+    e.set_time_ms(kStart + members + i);
+    e.set_actor(absl::StrCat("member-", i % members));
+    e.set_group(group);
+    e.mutable_message()->set_message_id(absl::StrCat("msg", i));
+    e.mutable_message()->set_text(lines[i % 4]);
+    benchmark::DoNotOptimize(engine->Apply(e));
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ApplyMessage)->Arg(100000);
 
 // Heap bytes per admitted member: engine state only (events are freed).
 void BM_BytesPerMember(benchmark::State& state) {

@@ -9,6 +9,13 @@
 //                                               WITHSCORES, batches of 100)
 //   rank       a random member's rank           (Redis: ZREVRANK, batches of
 //                                               1000)
+// The engine rows do the same work through the public Engine API on an
+// engine holding the same 1,000,000 members (admitted by Apply, each given
+// their starting score by an operator adjust_points):
+//   increment  Engine::Apply(adjust_points +delta) — validation, ledger
+//              entry, AWARD_POINTS action, live board update, idempotency
+//   top10      Engine::Leaderboard(all-time, 10) — a BoardPage proto
+//   rank       Engine::Rank(all-time, member) — a BoardRow proto
 // Pipelining is Redis's best case; the *_roundtrip rows show one command per
 // round trip, which is what a bot answering "what's my rank?" pays. Every
 // rate is wall-clock, so the Redis server's own time counts.
@@ -37,7 +44,12 @@
 #include <thread>
 #include <vector>
 
+#include <malloc.h>
+
+#include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "google/protobuf/text_format.h"
+#include "shequn/engine.h"
 #include "shequn/leaderboard.h"
 
 namespace {
@@ -292,6 +304,11 @@ struct Context {
   std::string top_one;
   double shequn_load_s = 0, redis_load_s = 0;
   double shequn_bytes = 0, shequn_built_bytes = 0, redis_bytes = 0;
+  // The engine side.
+  std::unique_ptr<shequn::Engine> engine;
+  int64_t engine_time = 0;
+  double engine_admit_s = 0, engine_points_s = 0;
+  double engine_points_bytes = 0, engine_heap_bytes = 0;
 };
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -312,6 +329,85 @@ void LoadShequn(Context& c) {
   for (uint32_t m = 0; m < kMembers; ++m) c.board.Set(m, c.work.initial[m], 0);
   c.shequn_load_s = Seconds(start);
   c.shequn_bytes = double(c.board.MemoryBytes()) / kMembers;
+}
+
+// ---- the engine side ---------------------------------------------------------
+
+constexpr int64_t kEngineStart = 1772323200000;  // 1 March 2026
+constexpr int64_t kForget = 8LL * 86'400'000;      // past the idempotency window
+
+// Bytes malloc has handed out, including big blocks it mmapped.
+size_t HeapBytes() {
+  const struct mallinfo2 mi = mallinfo2();
+  return mi.uordblks + mi.hblkhd;
+}
+
+std::string MemberId(uint32_t m) { return absl::StrCat("m", m); }
+
+// An open community: one group seating everyone, staff to adjust points, the
+// all-time community board live (the Redis-shaped work; the default config
+// would also keep the group's board).
+std::unique_ptr<shequn::Engine> NewEngine() {
+  shequn::v1::CommunityConfig config;
+  const bool ok = google::protobuf::TextFormat::ParseFromString(R"pb(
+    id: "bench"
+    groups { id: "g" stage: FUNNEL_STAGE_RETENTION capacity: 1000100 }
+    roles { staff { member_id: "owner" role: ROLE_OWNER } staff { member_id: "admin" role: ROLE_ADMIN } }
+    points { max_adjustment: 1000000 live_boards { period: PERIOD_ALL_TIME } }
+  )pb", &config);
+  absl::StatusOr<std::unique_ptr<shequn::Engine>> engine = shequn::Engine::Create(config);
+  if (!ok || !engine.ok()) std::abort();
+  return *std::move(engine);
+}
+
+shequn::v1::Event Adjustment(Context& c, uint64_t n, uint32_t m, int64_t amount) {
+  shequn::v1::Event e;
+  e.set_id(absl::StrCat("a", n));
+  e.set_time_ms(c.engine_time);
+  e.set_actor("admin");
+  e.set_group("g");
+  e.mutable_adjust_points()->set_member(MemberId(m));
+  e.mutable_adjust_points()->set_amount(amount);
+  e.mutable_adjust_points()->set_reason("bench");
+  return e;
+}
+
+void LoadEngine(Context& c) {
+  const size_t heap0 = HeapBytes();
+  c.engine = NewEngine();
+  c.engine_time = kEngineStart;
+  auto start = std::chrono::steady_clock::now();
+  shequn::v1::Event join;
+  join.set_group("g");
+  join.mutable_apply()->set_accepted_rules(true);
+  for (uint32_t m = 0; m < kMembers; ++m) {
+    join.set_id(absl::StrCat("j", m));
+    join.set_time_ms(c.engine_time);
+    join.set_actor(MemberId(m));
+    join.mutable_apply()->set_nickname(MemberId(m));
+    if (absl::StatusOr<shequn::v1::Outcome> out = c.engine->Apply(join); !out.ok()) {
+      std::fprintf(stderr, "admitting %u: %s\n", m, std::string(out.status().message()).c_str());
+      std::abort();
+    }
+  }
+  c.engine_admit_s = Seconds(start);
+  c.engine_time += kForget;
+  if (!c.engine->AdvanceTo(c.engine_time).ok()) std::abort();
+  start = std::chrono::steady_clock::now();
+  for (uint32_t m = 0; m < kMembers; ++m) {
+    if (c.work.initial[m] == 0) continue;
+    if (absl::StatusOr<shequn::v1::Outcome> out =
+            c.engine->Apply(Adjustment(c, m, m, c.work.initial[m]));
+        !out.ok()) {
+      std::fprintf(stderr, "scoring %u: %s\n", m, std::string(out.status().message()).c_str());
+      std::abort();
+    }
+  }
+  c.engine_points_s = Seconds(start);
+  c.engine_time += kForget;  // forget the event ids: what is left is state
+  if (!c.engine->AdvanceTo(c.engine_time).ok()) std::abort();
+  c.engine_points_bytes = double(c.engine->PointsMemoryBytes()) / kMembers;
+  c.engine_heap_bytes = double(HeapBytes() - heap0) / kMembers;
 }
 
 bool LoadRedis(Context& c) {
@@ -404,6 +500,38 @@ void Register(Context& c) {
     }
     st.SetItemsProcessed(st.iterations());
   })->UseRealTime();
+  benchmark::RegisterBenchmark("increment/engine", [&c](benchmark::State& st) {
+    size_t i = 0;
+    shequn::v1::Event e = Adjustment(c, 0, 0, 1);
+    for (auto _ : st) {
+      const size_t op = i & (kOps - 1);
+      e.set_id(absl::StrCat("i", i++));
+      e.mutable_adjust_points()->set_member(MemberId(c.work.members[op]));
+      e.mutable_adjust_points()->set_amount(c.work.deltas[op]);
+      if (!c.engine->Apply(e).ok()) st.SkipWithError("Apply failed");
+    }
+    st.SetItemsProcessed(st.iterations());
+  })->UseRealTime()->MinTime(2.0);
+  shequn::v1::BoardQuery all_time;
+  all_time.set_period(shequn::v1::PERIOD_ALL_TIME);
+  benchmark::RegisterBenchmark("top10/engine", [&c, all_time](benchmark::State& st) {
+    for (auto _ : st) {
+      absl::StatusOr<shequn::v1::BoardPage> page = c.engine->Leaderboard(all_time, 10);
+      if (!page.ok() || page->rows_size() != 10) st.SkipWithError("Leaderboard failed");
+      benchmark::DoNotOptimize(page);
+    }
+    st.SetItemsProcessed(st.iterations());
+  })->UseRealTime();
+  benchmark::RegisterBenchmark("rank/engine", [&c, all_time](benchmark::State& st) {
+    size_t i = 0;
+    for (auto _ : st) {
+      const std::string id = MemberId(c.work.members[i++ & (kOps - 1)]);
+      absl::StatusOr<shequn::v1::BoardRow> row = c.engine->Rank(all_time, id);
+      if (!row.ok()) st.SkipWithError("Rank failed");
+      benchmark::DoNotOptimize(row);
+    }
+    st.SetItemsProcessed(st.iterations());
+  })->UseRealTime();
   if (!c.redis) return;
   RespClient& r = *c.redis;
   benchmark::RegisterBenchmark("increment/redis", [&](benchmark::State& st) {
@@ -471,6 +599,26 @@ void PrintSummary(const Context& c, const std::map<std::string, double>& rate) {
   std::printf("%-28s %14.1f %14.1f %9.2fx\n", "bytes per member", c.shequn_bytes,
               c.redis_bytes, c.redis_bytes > 0 ? c.shequn_bytes / c.redis_bytes : 0.0);
   std::printf("%-28s %14.1f\n", "bytes per member (Build)", c.shequn_built_bytes);
+
+  std::printf("\nEngine, %u members (ops/s; ratio = engine / redis)\n", kMembers);
+  std::printf("%-40s %14s %14s %10s\n", "operation", "engine", "redis", "ratio");
+  for (const auto& [op, what] : {std::pair{"increment", "Apply(adjust_points) vs ZINCRBY"},
+                                 {"top10", "Leaderboard(k=10) vs ZREVRANGE"},
+                                 {"rank", "Rank vs ZREVRANK"}}) {
+    const double e = get(std::string(op) + "/engine");
+    const double r = get(std::string(op) + "/redis");
+    std::printf("%-40s %14.0f %14.0f %9.1fx\n", what, e, r, r > 0 ? e / r : 0.0);
+    const double rt = get(std::string(op) + "/redis_roundtrip");
+    if (rt > 0) {
+      std::printf("%-40s %14.0f %14.0f %9.1fx\n", (std::string(op) + " (redis 1 per trip)").c_str(),
+                  e, rt, e / rt);
+    }
+  }
+  std::printf("%-40s %14.0f\n", "admit 1M by Apply (members/s)", kMembers / c.engine_admit_s);
+  std::printf("%-40s %14.0f\n", "starting scores by Apply (events/s)",
+              kMembers / c.engine_points_s);
+  std::printf("%-40s %14.1f\n", "points bytes per member (ledger+board)", c.engine_points_bytes);
+  std::printf("%-40s %14.1f\n", "engine heap bytes per member (all)", c.engine_heap_bytes);
   if (!c.redis) std::printf("Redis skipped: %s\n", c.redis_note.c_str());
 }
 
@@ -481,6 +629,7 @@ int main(int argc, char** argv) {
   Context c;
   c.work = MakeWorkload();
   LoadShequn(c);
+  LoadEngine(c);
   std::optional<RedisChild> child;
   ConnectRedis(c, child);
   if (!c.redis) std::printf("Redis skipped: %s\n", c.redis_note.c_str());

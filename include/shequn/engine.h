@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
@@ -41,6 +42,9 @@
 #include "shequn/v1/action.pb.h"
 #include "shequn/v1/config.pb.h"
 #include "shequn/v1/event.pb.h"
+#include "shequn/v1/points.pb.h"
+#include "shequn/v1/report.pb.h"
+#include "shequn/v1/rules.pb.h"
 #include "shequn/v1/snapshot.pb.h"
 
 namespace shequn {
@@ -122,8 +126,103 @@ class Engine {
   // fuzzers: a failure is a bug in shequn. O(state size).
   absl::Status CheckConsistency() const;
 
+  // Why a member was sanctioned: every warning, notice, mute, removal,
+  // deduction, mediation and revocation about them, oldest first, each
+  // naming the rule, category, matched text and strike count.
+  // NotFound for an unknown member. O(audit log size).
+  absl::StatusOr<std::vector<v1::AuditEntry>> Audit(absl::string_view member_id) const;
+
+  // Strikes of a member still counting now (revoked and expired ones do
+  // not). NotFound for an unknown member. O(strikes of the member).
+  absl::StatusOr<uint32_t> LiveStrikes(absl::string_view member_id) const;
+  // ---- Points, boards and polls (D-7). ----------------------------------
+  // Errors: NotFound for an unknown member, group, team or poll;
+  // InvalidArgument for a malformed query. n = members on the board (active
+  // members in its scope), N = members ever seen, E = ledger entries of the
+  // queried period, L = all ledger entries, L_m = one member's entries.
+  //
+  // Board order, the same for every board, award and elimination:
+  //   1. score, highest first;
+  //   2. whoever reached that score in the period first (their last ledger
+  //      entry of the period; no entries = reached at the period start);
+  //   3. the member who first appeared in the community first.
+  // Only active members are ranked. Boards always agree with the ledger.
+  //
+  // Live and ledger boards. The engine keeps a live board (an
+  // order-statistic tree, shequn::Leaderboard) for the period in progress of
+  // each PointsConfig.live_boards entry (default: all-time points for the
+  // community, each group and each team, plus every award's period, metric
+  // and scope). A query for one of those, in the period that holds the
+  // engine's last event or timer, is answered from it:
+  //   Leaderboard  O(log n + k)      Rank  O(log n)
+  //   Page         O(log n + before + after)
+  // Any other query (a past period, a board not configured live, or a new
+  // period no event or timer has reached yet) is computed from the ledger,
+  // with the same answer: O(log L + E + N log N).
+  // Upkeep: each ledger entry costs O(log n) per live board of its member's
+  // scope; a member who joins, leaves or moves costs O(L_m + log n) per live
+  // board; the first event or timer of a new period resets that period's
+  // boards in O(N + E). Live boards are derived: not in the snapshot, rebuilt
+  // by Restore in O(N + L) per live board. Memory: about 50 bytes per ranked
+  // member per live board (benchmarks/RESULTS-leaderboard.md).
+
+  // The member's balance: the sum of their ledger. O(1).
+  absl::StatusOr<int64_t> Balance(absl::string_view member) const;
+  // The member's ledger entries, oldest first, and balance. O(L_m).
+  absl::StatusOr<v1::MemberLedger> Ledger(absl::string_view member) const;
+  // Balance, check-ins and streaks, tasks, titles. O(check-ins + titles).
+  absl::StatusOr<v1::MemberPoints> PointsRecord(absl::string_view member) const;
+  // The first `k` rows of the board. Live: O(log n + k); ledger:
+  // O(log L + E + N log N).
+  absl::StatusOr<v1::BoardPage> Leaderboard(const v1::BoardQuery& query,
+                                            uint32_t k) const;
+  // The member's row (rank and score) on the board. Live: O(log n);
+  // ledger: O(log L + E + N log N).
+  absl::StatusOr<v1::BoardRow> Rank(const v1::BoardQuery& query,
+                                    absl::string_view member) const;
+  // The member's row with up to `before` rows above and `after` below.
+  // Live: O(log n + before + after); ledger: O(log L + E + N log N).
+  absl::StatusOr<v1::BoardPage> Page(const v1::BoardQuery& query,
+                                     absl::string_view member, uint32_t before,
+                                     uint32_t after) const;
+  // Teams ranked by their active members' points in the period; ties keep
+  // the order of teams.names. query.scope and metric are ignored.
+  // Always from the ledger: O(log L + E + N log N).
+  absl::StatusOr<v1::BoardPage> TeamBoard(const v1::BoardQuery& query) const;
+  // A poll's tallies (voters listed unless anonymous) and, once closed, its
+  // winner: most votes, a tie going to the option listed first. O(ballots).
+  absl::StatusOr<v1::PollResult> Poll(absl::string_view poll_id) const;
+
+  // Approximate heap bytes held by the points part: the ledger and the live
+  // boards. O(members + ledger entries).
+  size_t PointsMemoryBytes() const;
+
   const v1::CommunityConfig& config() const;
   int64_t last_time_ms() const;
+
+  // --- Segments, KPIs and health (D-8, D-9, D-10) ---
+  // Time arguments are "as of": a time before the last event is read as the
+  // last event's time. Counters reach back config.segments.windows_days.
+
+  // Everything segments and health know as of `now_ms`: per-group and
+  // community KPIs per window, tiers, contributors, funnel, Orbit levels,
+  // 90-9-1, health scores, dying groups, seed candidates, core users,
+  // operator segments' sizes, RFM cells, promotions and cross-group risk.
+  // O(members × ring_days × (1 + segments) + groups × 32) plus sorting.
+  v1::Report Report(int64_t now_ms) const;
+
+  // Members (ids, in order of first appearance) of the operator-defined
+  // segment `name` (config.segments.segments), or NotFound.
+  // O(members × predicate size × ring_days).
+  absl::StatusOr<std::vector<std::string>> SegmentMembers(absl::string_view name,
+                                                          int64_t now_ms) const;
+  // The number of members in segment `name`, or NotFound. Same cost.
+  absl::StatusOr<size_t> SegmentSize(absl::string_view name, int64_t now_ms) const;
+  // The segments a member is in: built-in ("tier:active", "buyer:paying",
+  // "orbit:2", "contributor"/"taker", "rfm:5-3-4", "tag:<tag>") then the
+  // operator's, or NotFound. O(segments × predicate size × ring_days).
+  absl::StatusOr<std::vector<std::string>> MemberSegments(absl::string_view member_id,
+                                                          int64_t now_ms) const;
 
  private:
   struct State;
@@ -134,6 +233,10 @@ class Engine {
 // Serialises `message` deterministically (map entries in key order), so equal
 // states give equal bytes.
 std::string SerializeDeterministic(const google::protobuf::Message& message);
+
+// `report` as JSON through protobuf's JSON mapping (proto field names,
+// defaults included), or the mapping's error. O(size of the report).
+absl::StatusOr<std::string> ReportToJson(const v1::Report& report);
 
 }  // namespace shequn
 

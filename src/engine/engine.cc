@@ -1,5 +1,6 @@
 #include "shequn/engine.h"
 
+#include <algorithm>
 #include <deque>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/util/json_util.h"
 #include "membership/membership.h"
 #include "points/points.h"
 #include "rules/rules.h"
@@ -134,6 +136,15 @@ absl::Status ValidateEnvelope(const v1::Event& e) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<membership::MemberIndex> Known(const membership::Membership& members,
+                                              absl::string_view id) {
+  std::optional<membership::MemberIndex> m = members.Find(id);
+  if (!m.has_value()) {
+    return absl::NotFoundError(absl::StrCat("member: unknown member '", id, "'"));
+  }
+  return *m;
+}
+
 // Actions whose membership consequences the engine carries out when another
 // part decides them.
 bool ChangesMembership(v1::ActionKind kind) {
@@ -206,6 +217,7 @@ void Engine::State::Dispatch(const v1::Event& e, v1::Outcome& out) {
   first = out.actions_size();
   segments.Observe(e, out);
   CarryOutFrom(first, e.time_ms(), out);
+  points.SyncMembers(out, 0, e.actor(), e.time_ms());
 }
 
 std::optional<int64_t> Engine::State::NextDue() const {
@@ -220,6 +232,7 @@ std::optional<int64_t> Engine::State::NextDue() const {
 // Runs the parts' timers due at `due`, membership first, so a removal at a
 // deadline happens before awards computed at the same instant.
 void Engine::State::RunDue(int64_t due, v1::Outcome& out) {
+  const int first_of_all = out.actions_size();
   int first = out.actions_size();
   membership.RunDue(due, out);
   CarryOutFrom(first, due, out);
@@ -229,9 +242,12 @@ void Engine::State::RunDue(int64_t due, v1::Outcome& out) {
   first = out.actions_size();
   points.RunDue(due, out);
   CarryOutFrom(first, due, out);
+  // Segments count the other parts' timer actions (exits, sanctions).
+  segments.ObserveTimers(due, out, first_of_all);
   first = out.actions_size();
   segments.RunDue(due, out);
   CarryOutFrom(first, due, out);
+  points.SyncMembers(out, first_of_all, "", due);
 }
 
 void Engine::State::CarryOutFrom(int first_action, int64_t now, v1::Outcome& out) {
@@ -284,7 +300,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
   if (absl::Status s = state->rules.Load(snapshot.rules()); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
   }
-  if (absl::Status s = state->points.Load(snapshot.points()); !s.ok()) {
+  if (absl::Status s = state->points.Load(snapshot.points(), snapshot.last_time_ms()); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
   }
   if (absl::Status s = state->segments.Load(snapshot.segments()); !s.ok()) {
@@ -378,14 +394,75 @@ v1::CommunitySnapshot Engine::Snapshot() const {
 std::string Engine::SnapshotBytes() const { return SerializeDeterministic(Snapshot()); }
 
 absl::StatusOr<v1::MemberRecord> Engine::Member(absl::string_view member_id) const {
-  std::optional<membership::MemberIndex> m = state_->membership.Find(member_id);
-  if (!m.has_value()) {
-    return absl::NotFoundError(absl::StrCat("member: unknown member '", member_id, "'"));
-  }
-  // One member's record costs the same as saving it alone.
-  v1::MembershipState one;
-  state_->membership.Save(&one);
-  return one.members(static_cast<int>(*m));
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member_id);
+  if (!m.ok()) return m.status();
+  v1::MemberRecord record;
+  state_->membership.SaveMember(*m, &record);
+  return record;
+}
+
+absl::StatusOr<std::vector<v1::AuditEntry>> Engine::Audit(absl::string_view member_id) const {
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member_id);
+  if (!m.ok()) return m.status();
+  return state_->rules.AuditOf(*m);
+}
+
+absl::StatusOr<uint32_t> Engine::LiveStrikes(absl::string_view member_id) const {
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member_id);
+  if (!m.ok()) return m.status();
+  return state_->rules.LiveStrikes(*m, state_->last_time_ms);
+}
+
+// ---- Points, boards and polls.
+
+absl::StatusOr<int64_t> Engine::Balance(absl::string_view member) const {
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member);
+  if (!m.ok()) return m.status();
+  return state_->points.Balance(*m);
+}
+
+absl::StatusOr<v1::MemberLedger> Engine::Ledger(absl::string_view member) const {
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member);
+  if (!m.ok()) return m.status();
+  return state_->points.LedgerOf(*m);
+}
+
+absl::StatusOr<v1::MemberPoints> Engine::PointsRecord(absl::string_view member) const {
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member);
+  if (!m.ok()) return m.status();
+  return state_->points.RecordOf(*m, state_->last_time_ms);
+}
+
+absl::StatusOr<v1::BoardPage> Engine::Leaderboard(const v1::BoardQuery& query,
+                                                  uint32_t k) const {
+  return state_->points.Top(query, k, state_->last_time_ms);
+}
+
+absl::StatusOr<v1::BoardRow> Engine::Rank(const v1::BoardQuery& query,
+                                          absl::string_view member) const {
+  absl::StatusOr<v1::BoardPage> page = Page(query, member, 0, 0);
+  if (!page.ok()) return page.status();
+  return page->rows(0);
+}
+
+absl::StatusOr<v1::BoardPage> Engine::Page(const v1::BoardQuery& query,
+                                           absl::string_view member, uint32_t before,
+                                           uint32_t after) const {
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member);
+  if (!m.ok()) return m.status();
+  return state_->points.PageAround(query, *m, before, after, state_->last_time_ms);
+}
+
+absl::StatusOr<v1::BoardPage> Engine::TeamBoard(const v1::BoardQuery& query) const {
+  return state_->points.Teams(query, state_->last_time_ms);
+}
+
+absl::StatusOr<v1::PollResult> Engine::Poll(absl::string_view poll_id) const {
+  return state_->points.PollOf(poll_id);
+}
+
+size_t Engine::PointsMemoryBytes() const {
+  return state_->points.LedgerBytes() + state_->points.LiveBoardBytes();
 }
 
 absl::Status Engine::CheckConsistency() const {
@@ -406,6 +483,39 @@ absl::Status Engine::CheckConsistency() const {
 
 const v1::CommunityConfig& Engine::config() const { return state_->config; }
 int64_t Engine::last_time_ms() const { return state_->last_time_ms; }
+
+// --- Segments, KPIs and health ---
+
+v1::Report Engine::Report(int64_t now_ms) const {
+  return state_->segments.BuildReport(now_ms, state_->last_time_ms);
+}
+
+absl::StatusOr<std::vector<std::string>> Engine::SegmentMembers(absl::string_view name,
+                                                                int64_t now_ms) const {
+  return state_->segments.SegmentMembers(name, std::max(now_ms, state_->last_time_ms));
+}
+
+absl::StatusOr<size_t> Engine::SegmentSize(absl::string_view name, int64_t now_ms) const {
+  absl::StatusOr<std::vector<std::string>> m = SegmentMembers(name, now_ms);
+  if (!m.ok()) return m.status();
+  return m->size();
+}
+
+absl::StatusOr<std::vector<std::string>> Engine::MemberSegments(absl::string_view member_id,
+                                                                int64_t now_ms) const {
+  return state_->segments.MemberSegments(member_id, std::max(now_ms, state_->last_time_ms));
+}
+
+absl::StatusOr<std::string> ReportToJson(const v1::Report& report) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  options.always_print_primitive_fields = true;
+  std::string json;
+  google::protobuf::util::Status s =
+      google::protobuf::util::MessageToJsonString(report, &json, options);
+  if (!s.ok()) return absl::InternalError(absl::StrCat("report: ", s.ToString()));
+  return json;
+}
 
 std::string SerializeDeterministic(const google::protobuf::Message& message) {
   std::string bytes;

@@ -1048,36 +1048,38 @@ void Membership::Save(v1::MembershipState* state) const {
     r->set_opened_from(g.opened_from);
     r->set_opened_ms(g.opened_ms);
   }
-  for (const Member& m : members_) {
-    v1::MemberRecord* r = state->add_members();
-    r->set_id(m.id);
-    r->set_number(m.number);
-    r->set_nickname(m.nickname);
-    r->set_role(m.role);
-    r->set_status(m.status);
-    if (m.group != kNoGroup) r->set_group(groups_[m.group].id);
-    if (m.team >= 0) r->set_team(config_.teams().names(m.team));
-    r->set_channel(m.channel);
-    if (m.inviter != kNoMember) r->set_inviter(members_[m.inviter].id);
-    r->set_applied_ms(m.applied_ms);
-    r->set_joined_ms(m.joined_ms);
-    r->set_left_ms(m.left_ms);
-    r->set_fee_paid_cents(m.fee_paid_cents);
-    r->set_deposit_cents(m.deposit_cents);
-    for (const auto& [k, v] : m.attributes) (*r->mutable_attributes())[k] = v;
-    v1::RitualProgress* p = r->mutable_ritual();
-    p->set_rules_accepted(m.rules_accepted);
-    p->set_nickname_ok(m.nickname_ok);
-    p->set_introduction_ok(m.introduction_ok);
-    p->set_handbook_ok(m.handbook_ok);
-    p->set_complete(m.ritual_complete);
-    p->set_reminded(m.reminded);
-    p->set_deadline_ms(m.ritual_deadline_ms);
-    p->set_removal_ms(m.ritual_removal_ms);
-    r->set_referrals(m.referrals);
-    r->set_exit_reason(m.exit_reason);
-  }
+  for (MemberIndex m = 0; m < members_.size(); ++m) SaveMember(m, state->add_members());
   for (MemberIndex m : waitlist_) state->add_waitlist(members_[m].id);
+}
+
+void Membership::SaveMember(MemberIndex index, v1::MemberRecord* r) const {
+  const Member& m = members_[index];
+  r->set_id(m.id);
+  r->set_number(m.number);
+  r->set_nickname(m.nickname);
+  r->set_role(m.role);
+  r->set_status(m.status);
+  if (m.group != kNoGroup) r->set_group(groups_[m.group].id);
+  if (m.team >= 0) r->set_team(config_.teams().names(m.team));
+  r->set_channel(m.channel);
+  if (m.inviter != kNoMember) r->set_inviter(members_[m.inviter].id);
+  r->set_applied_ms(m.applied_ms);
+  r->set_joined_ms(m.joined_ms);
+  r->set_left_ms(m.left_ms);
+  r->set_fee_paid_cents(m.fee_paid_cents);
+  r->set_deposit_cents(m.deposit_cents);
+  for (const auto& [k, v] : m.attributes) (*r->mutable_attributes())[k] = v;
+  v1::RitualProgress* p = r->mutable_ritual();
+  p->set_rules_accepted(m.rules_accepted);
+  p->set_nickname_ok(m.nickname_ok);
+  p->set_introduction_ok(m.introduction_ok);
+  p->set_handbook_ok(m.handbook_ok);
+  p->set_complete(m.ritual_complete);
+  p->set_reminded(m.reminded);
+  p->set_deadline_ms(m.ritual_deadline_ms);
+  p->set_removal_ms(m.ritual_removal_ms);
+  r->set_referrals(m.referrals);
+  r->set_exit_reason(m.exit_reason);
 }
 
 absl::Status Membership::Load(const v1::MembershipState& state) {

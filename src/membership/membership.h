@@ -87,6 +87,8 @@ class Membership {
   // Replaces the state with `state`; on error the state is unchanged.
   absl::Status Load(const v1::MembershipState& state);
   void Save(v1::MembershipState* state) const;
+  // One member's record, as Save writes it. O(size of the record).
+  void SaveMember(MemberIndex m, v1::MemberRecord* record) const;
 
   static bool Handles(v1::Event::KindCase kind);
   // Everything that could make Apply(e) wrong, without changing anything.

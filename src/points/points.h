@@ -1,12 +1,37 @@
-// The points part. Internal to the library; the engine is its only caller.
+// The points part (D-7, D-6.1): ledger, point rules with caps, check-ins and
+// streaks, tasks and results elimination, periodic awards, titles, polls,
+// team contests, points elimination and leaderboards. Internal to the
+// library; the engine is its only caller.
+//
+// The code is split by concern, one file each:
+//   points.cc        dispatch, config validation, snapshot save/load
+//   earning.cc       point rules: effective rule, caps, diminishing, quality
+//   checkins.cc      check-ins, streaks, streak bonuses, make-up cards
+//   tasks.cc         assignments, submissions, deadlines, graduation, 成果淘汰
+//   polls.cc         polls and votes
+//   titles.cc        titles by hand and by threshold; operator adjustments
+//   standings.cc     boards (the leaderboard seam), awards, team contest, 积分淘汰
+//   queries.cc       read-only queries behind Engine (ledger, record, boards)
+//   calendar.cc      local days and periods;  ledger.cc  the ledger
 #ifndef SHEQUN_SRC_POINTS_POINTS_H_
 #define SHEQUN_SRC_POINTS_POINTS_H_
 
 #include <cstdint>
+#include <deque>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "membership/membership.h"
+#include "points/calendar.h"
+#include "points/ledger.h"
+#include "points/live_boards.h"
 #include "shequn/v1/action.pb.h"
 #include "shequn/v1/config.pb.h"
 #include "shequn/v1/event.pb.h"
@@ -38,15 +63,213 @@ class Points {
   std::optional<int64_t> NextDue() const;
   void RunDue(int64_t now, v1::Outcome& out);
 
+  // After an event or timers: brings the live boards in line with the roster
+  // for `actor` and every member the actions of `out` from `first_action` on
+  // name (admitted, left, removed, banned, moved, assigned a team).
+  // Must not fail.
+  void SyncMembers(const v1::Outcome& out, int first_action, absl::string_view actor,
+                   int64_t now);
+
   void Save(v1::PointsState* state) const;
-  // Replaces the state; on error the state is unchanged.
-  absl::Status Load(const v1::PointsState& state);
+  // Replaces the state; on error the state is unchanged. `now` is the
+  // engine's last time: the live boards are rebuilt for its periods.
+  absl::Status Load(const v1::PointsState& state, int64_t now = 0);
+
+  // Heap bytes of the live boards (derived state). O(boards).
+  size_t LiveBoardBytes() const { return live_.MemoryBytes(); }
+  // Heap bytes of the ledger. O(1).
+  size_t LedgerBytes() const { return d_.ledger.MemoryBytes(); }
+
+  // Queries (see include/shequn/engine.h for their costs). `now` is the
+  // engine's last time, used when a query leaves at_ms 0.
+  int64_t Balance(MemberIndex m) const { return d_.ledger.Balance(m); }
+  v1::MemberLedger LedgerOf(MemberIndex m) const;
+  v1::MemberPoints RecordOf(MemberIndex m, int64_t now) const;
+  absl::StatusOr<v1::BoardPage> Top(const v1::BoardQuery& q, uint32_t k,
+                                    int64_t now) const;
+  absl::StatusOr<v1::BoardPage> PageAround(const v1::BoardQuery& q,
+                                           MemberIndex m, uint32_t before,
+                                           uint32_t after, int64_t now) const;
+  absl::StatusOr<v1::BoardPage> Teams(const v1::BoardQuery& q, int64_t now) const;
+  absl::StatusOr<v1::PollResult> PollOf(absl::string_view poll_id) const;
 
  private:
+  static constexpr uint32_t kAllRules = UINT32_MAX;
+
+  // Per-(member, rule kind) cap and repeat counters.
+  struct Counter {
+    int64_t day = INT64_MIN;
+    int64_t day_points = 0;
+    uint32_t day_count = 0;
+    int64_t last_amount = 0;
+    int64_t week = INT64_MIN;
+    int64_t week_points = 0;
+  };
+
+  struct MemberState {
+    std::vector<int64_t> check_in_days;  // ascending local day numbers
+    int64_t make_up_month = -1;
+    uint32_t make_ups_used = 0;
+    uint32_t on_time = 0;
+    uint32_t late = 0;
+    uint32_t missing = 0;
+    bool thesis = false;
+    bool graduation_announced = false;
+    bool tasks_warned = false;
+    std::vector<std::string> titles;  // sorted
+  };
+
+  struct Task {
+    std::string id;
+    std::string title;
+    int32_t group = membership::kNoGroup;  // kNoGroup: every group
+    int64_t assigned_ms = 0;
+    int64_t deadline_ms = 0;
+    bool thesis = false;
+    bool closed = false;
+    std::vector<MemberIndex> submitted;             // in order
+    absl::flat_hash_set<MemberIndex> submitted_set;  // derived
+  };
+
+  struct Poll {
+    v1::PollOpening opening;
+    std::string group;
+    bool closed = false;
+    std::vector<std::pair<MemberIndex, std::vector<uint32_t>>> ballots;
+    absl::flat_hash_set<MemberIndex> voters;  // derived
+    std::vector<uint32_t> tallies;
+  };
+
+  struct Lot {
+    int64_t expire_ms;
+    MemberIndex member;
+    int64_t amount;
+  };
+
+  // The whole mutable state, so Load can build a new one and swap.
+  struct Data {
+    Ledger ledger;
+    std::vector<MemberState> members;  // by MemberIndex, grown on demand
+    absl::flat_hash_map<uint64_t, Counter> counters;
+    std::vector<Task> tasks;
+    absl::flat_hash_map<std::string, uint32_t> task_ids;   // derived
+    absl::btree_set<std::pair<int64_t, uint32_t>> task_closes;  // derived
+    std::vector<Poll> polls;
+    absl::flat_hash_map<std::string, uint32_t> poll_ids;   // derived
+    absl::btree_set<std::pair<int64_t, uint32_t>> poll_closes;  // derived
+    std::deque<Lot> lots;
+    std::vector<int64_t> award_due;   // per award; 0 = not started
+    std::vector<int64_t> review_due;  // per award; 0 = none
+    int64_t elimination_due = 0;
+    int64_t elimination_warn = 0;
+    int64_t team_due = 0;
+    int64_t decay_due = 0;
+    int64_t started_ms = 0;
+  };
+
+  // One ranked member of a board.
+  struct Standing {
+    MemberIndex member;
+    int64_t score;
+    int64_t reached_ms;  // when the member reached the score in the window
+  };
+
+  // --- earning.cc
+  std::optional<uint32_t> KindIndex(absl::string_view kind) const;
+  const v1::PointRule* RuleFor(uint32_t kind, int64_t time_ms, int* index) const;
+  // What `m` would earn from `kind` now, without changing anything.
+  int64_t Quote(MemberIndex m, uint32_t kind, int64_t time_ms,
+                std::optional<size_t> length, int* rule_index) const;
+  // Quotes, updates the counters and credits the amount (if any).
+  int64_t Earn(MemberIndex m, absl::string_view kind, int64_t time_ms,
+               std::optional<size_t> length, absl::string_view event_id,
+               v1::Outcome& out);
+  // Credits or debits `amount` to `m` with an AWARD_POINTS action and the
+  // title thresholds it crosses. Skips silently what would overflow.
+  void Credit(MemberIndex m, int64_t amount, absl::string_view cause,
+              absl::string_view reason, absl::string_view event_id,
+              int64_t time_ms, bool rule, v1::Outcome& out);
+  void ExpireDue(int64_t now, v1::Outcome& out);
+  // Every ledger post goes through here: rolls and updates the live boards.
+  void Post(MemberIndex m, int64_t amount, absl::string_view cause, absl::string_view reason,
+            absl::string_view event_id, int64_t time_ms, bool rule);
+  // Points decay (PointsConfig.decay) due by `now`.
+  void DecayDue(int64_t now, v1::Outcome& out);
+  MemberState& StateOf(MemberIndex m);
+  const MemberState& PeekState(MemberIndex m) const;
+  std::string GroupOf(MemberIndex m) const;
+  int64_t Stamp(int64_t now) const;
+  static std::string SerializeAsBytes(const google::protobuf::Message& m);
+
+  // --- checkins.cc
+  absl::Status CheckCheckIn(const v1::Event& e) const;
+  void ApplyCheckIn(const v1::Event& e, v1::Outcome& out);
+
+  // --- tasks.cc
+  absl::Status CheckAssign(const v1::Event& e) const;
+  absl::Status CheckSubmit(const v1::Event& e) const;
+  void ApplyAssign(const v1::Event& e, v1::Outcome& out);
+  void ApplySubmit(const v1::Event& e, v1::Outcome& out);
+  void CloseTask(uint32_t t, int64_t now, v1::Outcome& out);
+
+  // --- polls.cc
+  absl::Status CheckOpenPoll(const v1::Event& e) const;
+  absl::Status CheckClosePoll(const v1::Event& e) const;
+  absl::Status CheckVote(const v1::Event& e) const;
+  void ApplyOpenPoll(const v1::Event& e, v1::Outcome& out);
+  void ApplyVote(const v1::Event& e, v1::Outcome& out);
+  void ClosePoll(uint32_t p, int64_t now, absl::string_view event_id,
+                 v1::Outcome& out);
+  v1::PollResult ResultOf(const Poll& poll) const;
+
+  // --- titles.cc
+  absl::Status CheckAdjust(const v1::Event& e) const;
+  absl::Status CheckTitle(const v1::Event& e) const;
+  absl::Status CheckContribution(const v1::Event& e) const;
+  void ApplyAdjust(const v1::Event& e, v1::Outcome& out);
+  void ApplyTitle(const v1::Event& e, v1::Outcome& out);
+  void ApplyContribution(const v1::Event& e, v1::Outcome& out);
+  // Grants `title` to `m` unless held; returns whether it was granted.
+  bool GrantTitle(MemberIndex m, absl::string_view title, absl::string_view rule,
+                  v1::Outcome& out);
+  void GrantThresholdTitles(MemberIndex m, v1::Outcome& out);
+
+  // --- standings.cc
+  // THE LEADERBOARD SEAM: every active member passing `in_scope` with their
+  // `metric` over `w`, in board order. O(E_w + n log n) for E_w ledger
+  // entries in the window and n members. Swap for shequn::Leaderboard here.
+  template <typename InScope>
+  std::vector<Standing> Board(Window w, v1::Metric metric, InScope in_scope) const;
+  absl::StatusOr<std::vector<Standing>> BoardFor(const v1::BoardQuery& q,
+                                                 int64_t now, Window* w) const;
+  // The live board for `q`, or nullptr when q is not live (then use
+  // BoardFor); errors as BoardFor.
+  absl::StatusOr<const LiveBoards::Board*> LiveFor(const v1::BoardQuery& q, int64_t now,
+                                                  Window* w) const;
+  void StartTimers(int64_t now);
+  void RunAward(int a, int64_t now, v1::Outcome& out);
+  void RunReview(int a, int64_t now, v1::Outcome& out);
+  void RunTeamContest(int64_t now, v1::Outcome& out);
+  std::vector<Standing> EliminationCandidates(Window w) const;
+  void RunEliminationWarning(int64_t now, v1::Outcome& out);
+  void RunElimination(int64_t now, v1::Outcome& out);
+  std::vector<int64_t> TeamTotals(Window w) const;
+
   const v1::CommunityConfig& config_;
+  const v1::PointsConfig& cfg_;
   const membership::Membership& members_;
+  Calendar calendar_;
+  std::vector<std::string> kinds_;                  // sorted distinct rule kinds
+  std::vector<std::vector<int>> rules_by_kind_;     // rule indexes by effective time
+  int64_t ttl_ms_ = 0;
+  int64_t max_adjustment_ = 0;
+  uint32_t decay_percent_ = 0;
+  int64_t decay_days_ = 0;
+  MemberState empty_;
+  Data d_;
+  LiveBoards live_;  // derived from d_.ledger and the roster
 };
 
 }  // namespace shequn::points
 
-#endif  // include guard
+#endif  // SHEQUN_SRC_POINTS_POINTS_H_

@@ -183,7 +183,11 @@ void TokenDetector::StartToken(const FoldedChar& ch) {
 }
 
 void TokenDetector::ExtendToken(const FoldedChar& ch) {
-  length_ += ch.count;
+  uint32_t i = 0;
+  for (; i < ch.count && length_ < sizeof head_; ++i) {
+    head_[length_++] = static_cast<char>(ch.c);
+  }
+  length_ += ch.count - i;
   end_ = ch.end;
   joiners_ = 0;
   last_was_digit_ = ch.cls == CharClass::kDigit;
@@ -217,6 +221,8 @@ void TokenDetector::EndToken(const MatchSink& sink) {
   if ((armed_ == MatchSource::kWeChat && wechat_id) ||
       (armed_ == MatchSource::kQq && qq_number)) {
     sink.Emit(armed_, armed_begin_, end_);
+  } else if (length_ >= 8 && std::string_view(head_, sizeof head_) == "wxid_") {
+    sink.Emit(MatchSource::kWeChat, begin_, end_);
   }
   armed_ = MatchSource::kWord;
 }

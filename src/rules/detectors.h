@@ -62,9 +62,9 @@ class UrlDetector {
 
 // Tokens of [a-z0-9_-]: a digit may be followed by up to 3 joiners (spaces,
 // dots, symbols, emoji) before the next digit, so "138 0013 8000" is one
-// token. Reports Chinese mobile numbers (optionally +86/0086) and, when
-// armed by a wechat or qq trigger, the id that follows within 8 filler
-// characters.
+// token. Reports Chinese mobile numbers (optionally +86/0086), WeChat's
+// generated ids ("wxid_" + at least 3 more) anywhere, and, when armed by a
+// wechat or qq trigger, the id that follows within 8 filler characters.
 class TokenDetector {
  public:
   // `repeat`: the character repeats the trigger's last letter ("q q").
@@ -94,6 +94,7 @@ class TokenDetector {
   bool last_was_digit_ = false;
   int joiners_ = 0;      // joiners since the last digit
   char prefix_[6] = {};  // the first digits
+  char head_[5] = {};    // the first characters, for "wxid_"
   // A '+' right before the token belongs to a phone number.
   uint32_t plus_end_ = UINT32_MAX;
   uint32_t plus_begin_ = 0;

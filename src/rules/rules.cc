@@ -1,31 +1,607 @@
 #include "rules/rules.h"
 
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "engine/actions.h"
+#include "rules/rules_config.h"
+#include "text/utf8.h"
+
 namespace shequn::rules {
+namespace {
+
+constexpr int64_t kMillis = 1000;
+constexpr absl::string_view kFlooding = "flooding";
+constexpr absl::string_view kOversize = "oversize";
+
+absl::Status Invalid(absl::string_view path, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": ", why));
+}
+
+// FNV-1a: stable across processes, unlike absl::Hash, so it can be saved.
+uint64_t StableHash(absl::string_view s) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+// Higher is harsher; picks the category whose step hurts most.
+int Severity(const v1::LadderStep& s) {
+  if (s.ban()) return 5;
+  if (s.remove()) return 4;
+  if (s.mute_seconds() > 0) return 3;
+  if (s.announce()) return 2;
+  return 1;
+}
+
+const v1::LadderStep& StepAt(const std::vector<v1::LadderStep>& steps, uint32_t count) {
+  return steps[std::min<size_t>(count, steps.size()) - 1];
+}
+
+}  // namespace
 
 absl::Status Rules::ValidateConfig(const v1::CommunityConfig& config) {
+  if (absl::Status s = ValidateRulesConfig(config.rules()); !s.ok()) return s;
+  absl::StatusOr<Screener> screener = Screener::Create(ScreenerOptionsFrom(config.rules()));
+  if (!screener.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("rules.", screener.status().message()));
+  }
   return absl::OkStatus();
 }
 
-Rules::Rules(const v1::CommunityConfig& config,
-               const membership::Membership& members)
-    : config_(config), members_(members) {}
-
-bool Rules::Handles(v1::Event::KindCase kind) { return false; }
-
-absl::Status Rules::Check(const v1::Event& e) const {
-  return absl::UnimplementedError("kind: not handled by the rules part yet");
+Rules::Rules(const v1::CommunityConfig& config, const membership::Membership& members)
+    : config_(config), members_(members), eff_(config.rules()) {
+  absl::StatusOr<Screener> screener = Screener::Create(ScreenerOptionsFrom(config.rules()));
+  if (screener.ok()) screener_.emplace(*std::move(screener));
 }
 
-void Rules::Apply(const v1::Event& e, v1::Outcome& out) {}
+Rules::MemberRules& Rules::state(MemberIndex m) {
+  if (m >= by_member_.size()) by_member_.resize(m + 1);
+  return by_member_[m];
+}
 
-void Rules::Observe(const v1::Event& e, v1::Outcome& out) {}
+const Rules::MemberRules* Rules::find_state(MemberIndex m) const {
+  return m < by_member_.size() ? &by_member_[m] : nullptr;
+}
 
-std::optional<int64_t> Rules::NextDue() const { return std::nullopt; }
+bool Rules::Handles(v1::Event::KindCase kind) {
+  return kind == v1::Event::kMessage || kind == v1::Event::kReport ||
+         kind == v1::Event::kSanction || kind == v1::Event::kRevokeStrike;
+}
 
-void Rules::RunDue(int64_t now, v1::Outcome& out) {}
+// ---------------------------------------------------------------- checks
 
-void Rules::Save(v1::RulesState* state) const {}
+absl::Status Rules::Check(const v1::Event& e) const {
+  switch (e.kind_case()) {
+    case v1::Event::kMessage: return CheckMessage(e);
+    case v1::Event::kReport: return CheckReport(e);
+    case v1::Event::kSanction: return CheckSanction(e);
+    case v1::Event::kRevokeStrike: return CheckRevoke(e);
+    default: return absl::InternalError("rules: event kind not handled here");
+  }
+}
 
-absl::Status Rules::Load(const v1::RulesState& state) { return absl::OkStatus(); }
+absl::Status Rules::CheckMessage(const v1::Event& e) const {
+  if (absl::Status s = members_.ActorInGroup(e).status(); !s.ok()) return s;
+  const v1::Message& msg = e.message();
+  if (msg.message_id().empty()) return Invalid("message.message_id", "required");
+  if (FindMessage(msg.message_id()) != nullptr) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("message.message_id: message '", msg.message_id(), "' was seen before"));
+  }
+  if (msg.text().size() > kMaxMessageBytes) {
+    return Invalid("message.text", absl::StrCat(msg.text().size(), " bytes, limit ",
+                                                kMaxMessageBytes));
+  }
+  if (auto bad = text::FirstInvalidUtf8(msg.text()); bad.has_value()) {
+    return Invalid("message.text", absl::StrCat("invalid UTF-8 at byte ", *bad));
+  }
+  if (!v1::MessageKind_IsValid(msg.kind())) return Invalid("message.kind", "unknown kind");
+  return absl::OkStatus();
+}
+
+absl::Status Rules::CheckReport(const v1::Event& e) const {
+  absl::StatusOr<MemberIndex> reporter = members_.ActiveMember(e.actor(), "actor");
+  if (!reporter.ok()) return reporter.status();
+  const Remembered* msg = FindMessage(e.report().message_id());
+  if (msg == nullptr) {
+    return absl::NotFoundError(absl::StrCat("report.message_id: unknown or forgotten message '",
+                                            e.report().message_id(), "'"));
+  }
+  if (msg->author == *reporter) {
+    return Invalid("report.message_id", "members cannot report their own message");
+  }
+  if (std::find(msg->reporters.begin(), msg->reporters.end(), *reporter) !=
+      msg->reporters.end()) {
+    return absl::AlreadyExistsError("report.message_id: this member reported it already");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Rules::CheckSanction(const v1::Event& e) const {
+  const v1::Sanction& s = e.sanction();
+  if (s.kind() == v1::SANCTION_KIND_UNSPECIFIED || !v1::SanctionKind_IsValid(s.kind())) {
+    return Invalid("sanction.kind", "required (warn, mute or unmute)");
+  }
+  absl::StatusOr<MemberIndex> target = members_.ActiveMember(s.member(), "sanction.member");
+  if (!target.ok()) return target.status();
+  if (absl::Status st = members_.AuthorizeOperator(e, OperatorAct::kSanction, *target); !st.ok()) {
+    return st;
+  }
+  if (s.kind() == v1::SANCTION_KIND_MUTE && s.duration_seconds() <= 0) {
+    return Invalid("sanction.duration_seconds", "must be positive for a mute");
+  }
+  const MemberRules* st = find_state(*target);
+  if (s.kind() == v1::SANCTION_KIND_UNMUTE && (st == nullptr || st->mute_until_ms <= e.time_ms())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("sanction.member: member '", s.member(), "' is not muted"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Rules::CheckRevoke(const v1::Event& e) const {
+  const v1::StrikeRevocation& r = e.revoke_strike();
+  absl::StatusOr<MemberIndex> target = members_.ActiveMember(r.member(), "revoke_strike.member");
+  if (!target.ok()) return target.status();
+  if (absl::Status st = members_.AuthorizeOperator(e, OperatorAct::kRevokeStrike, *target);
+      !st.ok()) {
+    return st;
+  }
+  const MemberRules* st = find_state(*target);
+  const bool live = st != nullptr &&
+                    std::any_of(st->strikes.begin(), st->strikes.end(), [&](const v1::Strike& s) {
+                      return s.id() == r.strike_id() && !s.revoked();
+                    });
+  if (!live) {
+    return absl::NotFoundError(absl::StrCat("revoke_strike.strike_id: member '", r.member(),
+                                            "' has no unrevoked strike ", r.strike_id()));
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------- apply
+
+void Rules::Apply(const v1::Event& e, v1::Outcome& out) {
+  switch (e.kind_case()) {
+    case v1::Event::kMessage: return ApplyMessage(e, out);
+    case v1::Event::kReport: return ApplyReport(e, out);
+    case v1::Event::kSanction: return ApplySanction(e, out);
+    case v1::Event::kRevokeStrike: return ApplyRevoke(e, out);
+    default: return;
+  }
+}
+
+std::vector<Rules::Violation> Rules::Screen(absl::string_view text) const {
+  std::vector<Violation> found;
+  if (!screener_.has_value() || text.empty()) return found;
+  for (const ScreenMatch& m : screener_->Screen(text).matches) {
+    auto it = std::find_if(found.begin(), found.end(),
+                           [&](const Violation& v) { return v.category == m.category; });
+    if (it == found.end()) {
+      found.push_back({std::string(m.category), {}, ""});
+      it = found.end() - 1;
+    }
+    v1::TextSpan span;
+    span.set_begin(m.begin);
+    span.set_end(m.end);
+    it->spans.push_back(span);
+    if (!it->matched.empty()) absl::StrAppend(&it->matched, " ");
+    absl::StrAppend(&it->matched, text.substr(m.begin, m.end - m.begin));
+  }
+  return found;
+}
+
+std::optional<Rules::Violation> Rules::Flood(MemberIndex m, const v1::Message& msg, int64_t now) {
+  const v1::FloodRule& rule = config_.rules().flood();
+  MemberRules& st = state(m);
+  std::optional<Violation> found;
+  if (rule.max_messages() > 0) {
+    const int64_t since = now - rule.window_seconds() * kMillis;
+    std::erase_if(st.recent_ms, [&](int64_t t) { return t <= since; });
+    st.recent_ms.push_back(now);
+    if (st.recent_ms.size() > rule.max_messages()) {
+      found = Violation{std::string(kFlooding), {}, absl::StrCat(st.recent_ms.size(),
+                        " messages within ", rule.window_seconds(), " s")};
+      st.recent_ms.clear();
+    }
+  }
+  if (rule.max_repeats() > 0 && !msg.text().empty()) {
+    const uint64_t h = StableHash(NormalizeForScreening(msg.text()));
+    const bool again = h == st.last_text_hash && now - st.last_text_ms <= eff_.repeat_window_ms;
+    st.repeats = again ? st.repeats + 1 : 1;
+    st.last_text_hash = h;
+    st.last_text_ms = now;
+    if (st.repeats >= rule.max_repeats() && !found.has_value()) {
+      found = Violation{std::string(kFlooding), {}, absl::StrCat("the same text ", st.repeats,
+                        " times")};
+      st.repeats = 0;
+    }
+  }
+  return found;
+}
+
+void Rules::ApplyMessage(const v1::Event& e, v1::Outcome& out) {
+  const MemberIndex m = *members_.Find(e.actor());
+  const v1::Message& msg = e.message();
+  ForgetOld(e.time_ms());
+  Remember(e, m);
+  if (state(m).mute_until_ms > e.time_ms()) {
+    v1::Action& hide = AddAction(out, v1::ACTION_KIND_HIDE_MESSAGE, "rules.mute", e.actor());
+    hide.set_reason("muted");
+    hide.set_message_id(msg.message_id());
+    hide.set_group(e.group());
+    return;
+  }
+  std::vector<Violation> found = Screen(msg.text());
+  if (!found.empty()) {
+    v1::Action& hide = AddAction(out, v1::ACTION_KIND_HIDE_MESSAGE, "rules.word_lists", e.actor());
+    hide.set_message_id(msg.message_id());
+    hide.set_group(e.group());
+    hide.set_category(found.front().category);
+    for (const Violation& v : found) {
+      for (const v1::TextSpan& s : v.spans) *hide.add_spans() = s;
+    }
+  }
+  const uint64_t max_bytes = config_.rules().max_attachment_bytes();
+  if (max_bytes > 0 && msg.size_bytes() > max_bytes) {
+    found.push_back({std::string(kOversize), {},
+                     absl::StrCat(msg.size_bytes(), " bytes, limit ", max_bytes)});
+  }
+  if (std::optional<Violation> flood = Flood(m, msg, e.time_ms()); flood.has_value()) {
+    found.push_back(*std::move(flood));
+  }
+  std::erase_if(found, [&](const Violation& v) { return eff_.For(v.category).hide_only; });
+  if (found.empty()) return;
+  Sanction(m, found, e, out);
+  Mediate(m, e, out);
+}
+
+void Rules::Sanction(MemberIndex m, const std::vector<Violation>& found, const v1::Event& e,
+                     v1::Outcome& out) {
+  const uint32_t count = LiveStrikes(m, e.time_ms()) + 1;
+  // One strike per message: the category whose step is harshest decides.
+  size_t pick = 0;
+  for (size_t i = 1; i < found.size(); ++i) {
+    if (Severity(StepAt(eff_.For(found[i].category).steps, count)) >
+        Severity(StepAt(eff_.For(found[pick].category).steps, count))) {
+      pick = i;
+    }
+  }
+  const Violation& v = found[pick];
+  const LadderRef ladder = eff_.For(v.category);
+  const size_t step_index = std::min<size_t>(count, ladder.steps.size()) - 1;
+  const v1::LadderStep& step = ladder.steps[step_index];
+  const std::string rule = absl::StrCat(ladder.path, "[", step_index, "]");
+  MemberRules& st = state(m);
+  v1::Strike& strike = st.strikes.emplace_back();
+  strike.set_id(next_strike_id_++);
+  strike.set_time_ms(e.time_ms());
+  strike.set_category(v.category);
+  strike.set_rule(rule);
+  strike.set_event_id(e.id());
+  const std::string& member = members_.member(m).id;
+  const int first = out.actions_size();
+  auto add = [&](v1::ActionKind kind, absl::string_view why) -> v1::Action& {
+    v1::Action& a = AddAction(out, kind, why, member);
+    a.set_category(v.category);
+    a.set_group(e.group());
+    a.set_strike_count(count);
+    a.set_strike_id(strike.id());
+    a.set_message_id(e.has_message() ? e.message().message_id() : "");
+    a.set_text(v.matched);
+    for (const v1::TextSpan& s : v.spans) *a.add_spans() = s;
+    return a;
+  };
+  if (step.warn()) add(v1::ACTION_KIND_WARN_PRIVATELY, rule);
+  if (step.announce()) add(v1::ACTION_KIND_ANNOUNCE, rule);
+  const bool exits = step.remove() || step.ban();
+  if (step.mute_seconds() > 0 && !exits) {
+    add(v1::ACTION_KIND_MUTE, rule).set_duration_seconds(step.mute_seconds());
+    strike.set_mute_until_ms(e.time_ms() + step.mute_seconds() * kMillis);
+    Mute(m, strike.mute_until_ms());
+  }
+  if (exits) {
+    add(step.ban() ? v1::ACTION_KIND_BAN : v1::ACTION_KIND_REMOVE, rule)
+        .set_reason(absl::StrCat("strike ", count, ": ", v.category));
+  } else if (ladder.deduction_cents > 0 && members_.member(m).deposit_cents > 0) {
+    // The engine takes it from the deposit and removes the member at zero.
+    add(v1::ACTION_KIND_DEDUCT_DEPOSIT, ladder.deduction_path)
+        .set_amount_cents(ladder.deduction_cents);
+  }
+  for (int i = first; i < out.actions_size(); ++i) Audit(out.actions(i), e, "");
+}
+
+void Rules::Mediate(MemberIndex m, const v1::Event& e, v1::Outcome& out) {
+  const v1::Message& msg = e.message();
+  const Remembered* replied = FindMessage(msg.reply_to());
+  if (replied == nullptr || replied->author == m) return;
+  const bool insult = std::any_of(state(m).strikes.end() - 1, state(m).strikes.end(),
+                                  [&](const v1::Strike& s) { return eff_.IsDispute(s.category()); });
+  if (!insult) return;
+  const MemberIndex other = replied->author;
+  MemberRules& mine = state(m);
+  mine.last_insult_target = other;
+  mine.last_insult_ms = e.time_ms();
+  const MemberRules& theirs = state(other);
+  if (theirs.last_insult_target != m || e.time_ms() - theirs.last_insult_ms > eff_.mediation_window_ms) {
+    return;
+  }
+  v1::Action& a = AddAction(out, v1::ACTION_KIND_MEDIATE, "rules.mediation_window_seconds",
+                            members_.member(m).id);
+  a.set_target_member(members_.member(other).id);
+  a.set_group(e.group());
+  a.set_message_id(msg.message_id());
+  a.set_text("insults exchanged both ways: mediate privately with both sides");
+  Audit(a, e, "");
+}
+
+void Rules::Mute(MemberIndex m, int64_t until) {
+  MemberRules& st = state(m);
+  mutes_.erase({st.mute_until_ms, m});
+  st.mute_until_ms = std::max(st.mute_until_ms, until);
+  mutes_.insert({st.mute_until_ms, m});
+}
+
+void Rules::ApplyReport(const v1::Event& e, v1::Outcome& out) {
+  const MemberIndex reporter = *members_.Find(e.actor());
+  Remembered& msg = messages_[message_seq_.at(e.report().message_id()) - first_message_seq_];
+  msg.reporters.push_back(reporter);
+  if (msg.hidden || msg.reporters.size() < eff_.report_threshold) return;
+  // Reports never strike by themselves: an admin decides, so false reports
+  // cost the reported member nothing.
+  msg.hidden = true;
+  const std::string& author = members_.member(msg.author).id;
+  for (v1::ActionKind kind : {v1::ACTION_KIND_HIDE_MESSAGE, v1::ACTION_KIND_FLAG_FOR_ADMIN}) {
+    v1::Action& a = AddAction(out, kind, "rules.report_threshold", author);
+    a.set_message_id(msg.message_id);
+    a.set_group(msg.group);
+    a.set_amount(static_cast<int64_t>(msg.reporters.size()));
+    a.set_reason("reported");
+    a.set_text(e.report().reason());
+  }
+}
+
+void Rules::ApplySanction(const v1::Event& e, v1::Outcome& out) {
+  const v1::Sanction& s = e.sanction();
+  const MemberIndex m = *members_.Find(s.member());
+  MemberRules& st = state(m);
+  uint32_t count = LiveStrikes(m, e.time_ms());
+  uint64_t strike_id = 0;
+  if (s.strike()) {
+    v1::Strike& strike = st.strikes.emplace_back();
+    strike.set_id(strike_id = next_strike_id_++);
+    strike.set_time_ms(e.time_ms());
+    strike.set_category(s.category().empty() ? "manual" : s.category());
+    strike.set_rule("operator.sanction");
+    strike.set_event_id(e.id());
+    ++count;
+  }
+  const v1::ActionKind kind = s.kind() == v1::SANCTION_KIND_WARN   ? v1::ACTION_KIND_WARN_PRIVATELY
+                              : s.kind() == v1::SANCTION_KIND_MUTE ? v1::ACTION_KIND_MUTE
+                                                                   : v1::ACTION_KIND_UNMUTE;
+  v1::Action& a = AddAction(out, kind, "operator.sanction", s.member());
+  a.set_text(s.reason());
+  a.set_category(s.category());
+  a.set_strike_count(count);
+  a.set_strike_id(strike_id);
+  a.set_group(e.group());
+  if (kind == v1::ACTION_KIND_MUTE) {
+    a.set_duration_seconds(s.duration_seconds());
+    if (s.strike()) st.strikes.back().set_mute_until_ms(e.time_ms() + s.duration_seconds() * kMillis);
+    Mute(m, e.time_ms() + s.duration_seconds() * kMillis);
+  }
+  if (kind == v1::ACTION_KIND_UNMUTE) {
+    mutes_.erase({st.mute_until_ms, m});
+    st.mute_until_ms = 0;
+  }
+  Audit(a, e, e.actor());
+}
+
+void Rules::ApplyRevoke(const v1::Event& e, v1::Outcome& out) {
+  const v1::StrikeRevocation& r = e.revoke_strike();
+  const MemberIndex m = *members_.Find(r.member());
+  MemberRules& st = state(m);
+  auto strike = std::find_if(st.strikes.begin(), st.strikes.end(),
+                             [&](const v1::Strike& s) { return s.id() == r.strike_id(); });
+  strike->set_revoked(true);
+  v1::Action& a = AddAction(out, v1::ACTION_KIND_REVOKE_STRIKE, "operator.revoke_strike", r.member());
+  a.set_strike_id(r.strike_id());
+  a.set_strike_count(LiveStrikes(m, e.time_ms()));
+  a.set_category(strike->category());
+  a.set_text(r.reason());
+  Audit(a, e, e.actor());
+  // A mute that this strike caused and that still runs is lifted with it.
+  if (strike->mute_until_ms() > e.time_ms() && st.mute_until_ms == strike->mute_until_ms()) {
+    mutes_.erase({st.mute_until_ms, m});
+    st.mute_until_ms = 0;
+    v1::Action& unmute = AddAction(out, v1::ACTION_KIND_UNMUTE, "operator.revoke_strike", r.member());
+    unmute.set_strike_id(r.strike_id());
+    Audit(unmute, e, e.actor());
+  }
+}
+
+void Rules::Observe(const v1::Event& e, v1::Outcome& out) {
+  if (!e.has_rename() || !config_.rules().screen_nicknames()) return;
+  std::optional<MemberIndex> m = members_.Find(e.actor());
+  if (!m.has_value() || !members_.member(*m).active()) return;
+  std::vector<Violation> found = Screen(e.rename().nickname());
+  std::erase_if(found, [&](const Violation& v) { return eff_.For(v.category).hide_only; });
+  if (found.empty()) return;
+  v1::Action& remind = AddAction(out, v1::ACTION_KIND_REMIND, "rules.screen_nicknames", e.actor());
+  remind.set_reason("nickname.banned_words");
+  remind.set_category(found.front().category);
+  remind.set_text(found.front().matched);
+  Sanction(*m, found, e, out);
+}
+
+// ---------------------------------------------------------------- state
+
+uint32_t Rules::LiveStrikes(MemberIndex m, int64_t now) const {
+  const MemberRules* st = find_state(m);
+  if (st == nullptr) return 0;
+  const int64_t expiry = eff_.strike_expiry_ms;
+  return static_cast<uint32_t>(std::count_if(
+      st->strikes.begin(), st->strikes.end(),
+      [&](const v1::Strike& s) { return !s.revoked() && s.time_ms() > now - expiry; }));
+}
+
+void Rules::Audit(const v1::Action& a, const v1::Event& e, absl::string_view by) {
+  v1::AuditEntry& entry = audit_.emplace_back();
+  entry.set_time_ms(e.time_ms());
+  entry.set_event_id(e.id());
+  entry.set_member(a.member());
+  entry.set_action(a.kind());
+  entry.set_rule(a.rule());
+  entry.set_category(a.category());
+  entry.set_strike_count(a.strike_count());
+  entry.set_strike_id(a.strike_id());
+  entry.set_message_id(a.message_id());
+  *entry.mutable_spans() = a.spans();
+  entry.set_matched(a.text());
+  entry.set_by(std::string(by));
+}
+
+std::vector<v1::AuditEntry> Rules::AuditOf(MemberIndex m) const {
+  std::vector<v1::AuditEntry> entries;
+  const std::string& id = members_.member(m).id;
+  for (const v1::AuditEntry& a : audit_) {
+    if (a.member() == id) entries.push_back(a);
+  }
+  return entries;
+}
+
+void Rules::Remember(const v1::Event& e, MemberIndex author) {
+  message_seq_[e.message().message_id()] = first_message_seq_ + messages_.size();
+  messages_.push_back({e.message().message_id(), author, e.group(), e.time_ms(), {}, false});
+}
+
+void Rules::ForgetOld(int64_t now) {
+  const int64_t memory = eff_.message_memory_ms;
+  while (!messages_.empty() && messages_.front().time_ms < now - memory) {
+    message_seq_.erase(messages_.front().message_id);
+    messages_.pop_front();
+    ++first_message_seq_;
+  }
+}
+
+const Rules::Remembered* Rules::FindMessage(absl::string_view id) const {
+  auto it = message_seq_.find(id);
+  if (it == message_seq_.end()) return nullptr;
+  return &messages_[it->second - first_message_seq_];
+}
+
+std::optional<int64_t> Rules::NextDue() const {
+  if (mutes_.empty()) return std::nullopt;
+  return mutes_.begin()->first;
+}
+
+void Rules::RunDue(int64_t now, v1::Outcome& out) {
+  while (!mutes_.empty() && mutes_.begin()->first <= now) {
+    const auto [until, m] = *mutes_.begin();
+    mutes_.erase(mutes_.begin());
+    by_member_[m].mute_until_ms = 0;
+    if (!members_.member(m).active()) continue;
+    v1::Action& a = AddAction(out, v1::ACTION_KIND_UNMUTE, "rules.mute_expiry",
+                              members_.member(m).id);
+    a.set_reason("mute expired");
+  }
+}
+
+void Rules::Save(v1::RulesState* state) const {
+  state->set_next_strike_id(next_strike_id_);
+  for (MemberIndex m = 0; m < by_member_.size(); ++m) {
+    const MemberRules& st = by_member_[m];
+    if (st.strikes.empty() && st.recent_ms.empty() && st.mute_until_ms == 0 &&
+        st.last_text_hash == 0 && st.last_insult_ms == 0) {
+      continue;
+    }
+    v1::MemberRulesRecord* r = state->add_members();
+    r->set_member(members_.member(m).id);
+    for (const v1::Strike& s : st.strikes) *r->add_strikes() = s;
+    r->set_mute_until_ms(st.mute_until_ms);
+    for (int64_t t : st.recent_ms) r->add_recent_message_ms(t);
+    r->set_last_text_hash(st.last_text_hash);
+    r->set_repeats(st.repeats);
+    r->set_last_text_ms(st.last_text_ms);
+    if (st.last_insult_target != membership::kNoMember) {
+      r->set_last_insult_target(members_.member(st.last_insult_target).id);
+    }
+    r->set_last_insult_ms(st.last_insult_ms);
+  }
+  for (const Remembered& msg : messages_) {
+    v1::RememberedMessage* r = state->add_messages();
+    r->set_message_id(msg.message_id);
+    r->set_author(members_.member(msg.author).id);
+    r->set_group(msg.group);
+    r->set_time_ms(msg.time_ms);
+    for (MemberIndex rep : msg.reporters) r->add_reporters(members_.member(rep).id);
+    r->set_hidden(msg.hidden);
+  }
+  for (const v1::AuditEntry& a : audit_) *state->add_audit() = a;
+}
+
+absl::Status Rules::Load(const v1::RulesState& state) {
+  auto member = [&](absl::string_view id, absl::string_view path) -> absl::StatusOr<MemberIndex> {
+    std::optional<MemberIndex> m = members_.Find(id);
+    if (!m.has_value()) {
+      return Invalid(path, absl::StrCat("unknown member '", id, "'"));
+    }
+    return *m;
+  };
+  std::vector<MemberRules> by_member;
+  absl::btree_set<std::pair<int64_t, MemberIndex>> mutes;
+  for (int i = 0; i < state.members_size(); ++i) {
+    const v1::MemberRulesRecord& r = state.members(i);
+    const std::string at = absl::StrCat("rules.members[", i, "]");
+    absl::StatusOr<MemberIndex> m = member(r.member(), at + ".member");
+    if (!m.ok()) return m.status();
+    if (*m >= by_member.size()) by_member.resize(*m + 1);
+    MemberRules& st = by_member[*m];
+    st.strikes.assign(r.strikes().begin(), r.strikes().end());
+    for (const v1::Strike& s : st.strikes) {
+      if (s.id() == 0 || s.id() >= state.next_strike_id()) {
+        return Invalid(at + ".strikes", "strike id outside 1..next_strike_id");
+      }
+    }
+    st.recent_ms.assign(r.recent_message_ms().begin(), r.recent_message_ms().end());
+    st.mute_until_ms = r.mute_until_ms();
+    st.last_text_hash = r.last_text_hash();
+    st.repeats = r.repeats();
+    st.last_text_ms = r.last_text_ms();
+    if (!r.last_insult_target().empty()) {
+      absl::StatusOr<MemberIndex> t = member(r.last_insult_target(), at + ".last_insult_target");
+      if (!t.ok()) return t.status();
+      st.last_insult_target = *t;
+    }
+    st.last_insult_ms = r.last_insult_ms();
+    if (st.mute_until_ms > 0) mutes.insert({st.mute_until_ms, *m});
+  }
+  std::deque<Remembered> messages;
+  absl::flat_hash_map<std::string, uint64_t> seq;
+  for (int i = 0; i < state.messages_size(); ++i) {
+    const v1::RememberedMessage& r = state.messages(i);
+    const std::string at = absl::StrCat("rules.messages[", i, "]");
+    absl::StatusOr<MemberIndex> author = member(r.author(), at + ".author");
+    if (!author.ok()) return author.status();
+    if (r.message_id().empty() || !seq.emplace(r.message_id(), i).second) {
+      return Invalid(at + ".message_id", "missing or duplicate");
+    }
+    Remembered msg{r.message_id(), *author, r.group(), r.time_ms(), {}, r.hidden()};
+    for (const std::string& rep : r.reporters()) {
+      absl::StatusOr<MemberIndex> who = member(rep, at + ".reporters");
+      if (!who.ok()) return who.status();
+      msg.reporters.push_back(*who);
+    }
+    messages.push_back(std::move(msg));
+  }
+  by_member_ = std::move(by_member);
+  mutes_ = std::move(mutes);
+  messages_ = std::move(messages);
+  message_seq_ = std::move(seq);
+  first_message_seq_ = 0;
+  audit_.assign(state.audit().begin(), state.audit().end());
+  next_strike_id_ = state.next_strike_id() == 0 ? 1 : state.next_strike_id();
+  return absl::OkStatus();
+}
 
 }  // namespace shequn::rules

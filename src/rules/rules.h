@@ -1,12 +1,23 @@
-// The rules part. Internal to the library; the engine is its only caller.
+// Rules: screening messages and nicknames, the strike ladder with decay,
+// sanctions by hand, member reports, flood control, mute expiry and
+// mediation (D-5, D-3.4, D-6.1). Internal; the engine is its only caller.
 #ifndef SHEQUN_SRC_RULES_RULES_H_
 #define SHEQUN_SRC_RULES_RULES_H_
 
 #include <cstdint>
+#include <deque>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "membership/membership.h"
+#include "rules/rules_config.h"
+#include "shequn/screening.h"
 #include "shequn/v1/action.pb.h"
 #include "shequn/v1/config.pb.h"
 #include "shequn/v1/event.pb.h"
@@ -14,39 +25,100 @@
 
 namespace shequn::rules {
 
+using membership::MemberIndex;
+
 class Rules {
  public:
-  // Validates config.rules; errors name the field path.
+  // Validates config.rules and builds its screener; errors name the field,
+  // e.g. "rules.word_lists[2].words[17]: empty after normalisation".
   static absl::Status ValidateConfig(const v1::CommunityConfig& config);
 
-  // `config` and `members` must outlive this object; `members` is read only.
-  Rules(const v1::CommunityConfig& config,
-         const membership::Membership& members);
+  // `config` must be valid; `config` and `members` must outlive this object.
+  Rules(const v1::CommunityConfig& config, const membership::Membership& members);
   Rules(const Rules&) = delete;
   Rules& operator=(const Rules&) = delete;
 
-  // The event kinds this part owns.
   static bool Handles(v1::Event::KindCase kind);
-  // Everything that could make Apply(e) wrong, without changing anything.
   absl::Status Check(const v1::Event& e) const;
-  // Applies a checked event this part owns.
   void Apply(const v1::Event& e, v1::Outcome& out);
-  // Sees every applied event after its owner applied it, with the actions
-  // so far; may add actions. Must not fail.
+  // Screens nicknames on rename when configured.
   void Observe(const v1::Event& e, v1::Outcome& out);
 
+  // Mute expiries.
   std::optional<int64_t> NextDue() const;
   void RunDue(int64_t now, v1::Outcome& out);
 
   void Save(v1::RulesState* state) const;
-  // Replaces the state; on error the state is unchanged.
   absl::Status Load(const v1::RulesState& state);
 
+  // The audit entries about `m`, oldest first. O(audit log size).
+  std::vector<v1::AuditEntry> AuditOf(MemberIndex m) const;
+  // Strikes of `m` still counting at `now`. O(strikes of m).
+  uint32_t LiveStrikes(MemberIndex m, int64_t now) const;
+
  private:
+  struct MemberRules {
+    std::vector<v1::Strike> strikes;
+    std::vector<int64_t> recent_ms;  // flood window, oldest first
+    int64_t mute_until_ms = 0;
+    uint64_t last_text_hash = 0;
+    int64_t last_text_ms = 0;
+    uint32_t repeats = 0;
+    MemberIndex last_insult_target = membership::kNoMember;
+    int64_t last_insult_ms = 0;
+  };
+  struct Remembered {
+    std::string message_id;
+    MemberIndex author;
+    std::string group;
+    int64_t time_ms;
+    std::vector<MemberIndex> reporters;
+    bool hidden = false;
+  };
+  // A violation found in one message or nickname.
+  struct Violation {
+    std::string category;
+    std::vector<v1::TextSpan> spans;
+    std::string matched;
+  };
+
+  absl::Status CheckMessage(const v1::Event& e) const;
+  absl::Status CheckReport(const v1::Event& e) const;
+  absl::Status CheckSanction(const v1::Event& e) const;
+  absl::Status CheckRevoke(const v1::Event& e) const;
+
+  void ApplyMessage(const v1::Event& e, v1::Outcome& out);
+  void ApplyReport(const v1::Event& e, v1::Outcome& out);
+  void ApplySanction(const v1::Event& e, v1::Outcome& out);
+  void ApplyRevoke(const v1::Event& e, v1::Outcome& out);
+
+  std::vector<Violation> Screen(absl::string_view text) const;
+  std::optional<Violation> Flood(MemberIndex m, const v1::Message& msg, int64_t now);
+  // Records a strike and carries out the ladder step it reaches.
+  void Sanction(MemberIndex m, const std::vector<Violation>& found, const v1::Event& e,
+                v1::Outcome& out);
+  void Mediate(MemberIndex m, const v1::Event& e, v1::Outcome& out);
+  void Mute(MemberIndex m, int64_t until);
+  void Audit(const v1::Action& a, const v1::Event& e, absl::string_view by);
+  void Remember(const v1::Event& e, MemberIndex author);
+  void ForgetOld(int64_t now);
+  const Remembered* FindMessage(absl::string_view id) const;
+  MemberRules& state(MemberIndex m);
+  const MemberRules* find_state(MemberIndex m) const;
+
   const v1::CommunityConfig& config_;
   const membership::Membership& members_;
+  const EffectiveRules eff_;
+  std::optional<Screener> screener_;
+  std::vector<MemberRules> by_member_;
+  std::deque<Remembered> messages_;
+  uint64_t first_message_seq_ = 0;  // sequence number of messages_.front()
+  absl::flat_hash_map<std::string, uint64_t> message_seq_;
+  std::vector<v1::AuditEntry> audit_;
+  absl::btree_set<std::pair<int64_t, MemberIndex>> mutes_;  // derived
+  uint64_t next_strike_id_ = 1;
 };
 
 }  // namespace shequn::rules
 
-#endif  // include guard
+#endif  // SHEQUN_SRC_RULES_RULES_H_

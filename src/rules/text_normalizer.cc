@@ -213,52 +213,20 @@ CharClass Classify(char32_t c) {
   return CharClass::kWord;
 }
 
-FoldedChar FoldedCursor::Decode(uint32_t pos) const {
-  FoldedChar out;
-  out.begin = pos;
-  const auto byte = static_cast<unsigned char>(text_[pos]);
-  if (byte < 0x80) {  // most chat bytes: skip the decoder
-    out.end = pos + 1;
-    out.c = FoldCodePoint(byte);
-    out.cls = Classify(out.c);
-    return out;
-  }
+void FoldedCursor::DecodeMultibyte(uint32_t pos, FoldedChar* out) const {
   size_t len = 0;
   const char32_t raw = DecodeUtf8(text_, pos, &len);
-  out.end = pos + static_cast<uint32_t>(len);
-  if (raw == kInvalid) {
-    out.c = kReplacement;
-    out.cls = CharClass::kPunct;
-    out.invalid = true;
+  out->begin = pos;
+  out->end = pos + static_cast<uint32_t>(len);
+  out->count = 1;
+  out->invalid = raw == kInvalid;
+  if (out->invalid) {
+    out->c = kReplacement;
+    out->cls = CharClass::kPunct;
   } else {
-    out.c = FoldCodePoint(raw);
-    out.cls = Classify(out.c);
+    out->c = FoldCodePoint(raw);
+    out->cls = Classify(out->c);
   }
-  return out;
-}
-
-bool FoldedCursor::Next(FoldedChar* out) {
-  if (has_ahead_) {
-    *out = ahead_;
-    has_ahead_ = false;
-  } else if (pos_ < text_.size()) {
-    *out = Decode(pos_);
-  } else {
-    return false;
-  }
-  pos_ = out->end;
-  if (out->cls != CharClass::kLatin) return true;
-  // Swallow adjacent repeats so a match on "fuck" in "fuckkkk" masks all.
-  while (pos_ < text_.size()) {
-    ahead_ = Decode(pos_);
-    if (ahead_.c != out->c) {
-      has_ahead_ = true;
-      break;
-    }
-    out->end = pos_ = ahead_.end;
-    ++out->count;
-  }
-  return true;
 }
 
 bool KeyFilter::Accept(const FoldedChar& ch) {

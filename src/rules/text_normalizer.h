@@ -32,29 +32,66 @@ inline bool IsWordClass(CharClass k) {
          k == CharClass::kWord;
 }
 
-// One folded code point of a text.
+// One folded code point of a text. Four-byte fields first, so copies move
+// whole words (the cursor copies one per character).
 struct FoldedChar {
   char32_t c = 0;       // folded; U+FFFD for an invalid byte
   uint32_t begin = 0;   // original byte span; for a Latin letter it also
   uint32_t end = 0;     // covers the same letter repeated right after it
+  uint32_t count = 1;   // code points merged into this one ("uuu": 3)
   CharClass cls = CharClass::kSpace;
-  uint32_t count = 1;    // code points merged into this one ("uuu": 3)
   bool invalid = false;  // an invalid UTF-8 byte
 };
 
 // Walks `text` one folded code point at a time. Adjacent repeats of a
-// Latin letter come back as one FoldedChar ("uuu"); nothing else merges. Allocation-free;
-// `text` must outlive the cursor and be shorter than 4 GiB.
+// Latin letter come back as one FoldedChar ("uuu"); nothing else merges.
+// Allocation-free; `text` must outlive the cursor and be shorter than
+// 4 GiB. Inline: it runs once per character of every screened text.
 class FoldedCursor {
  public:
   explicit FoldedCursor(std::string_view text) : text_(text) {}
 
   // Fills *out and returns true, or returns false at the end. O(1) per byte.
-  bool Next(FoldedChar* out);
+  bool Next(FoldedChar* out) {
+    if (has_ahead_) {
+      *out = ahead_;
+      has_ahead_ = false;
+    } else if (pos_ < text_.size()) {
+      Decode(pos_, out);
+    } else {
+      return false;
+    }
+    pos_ = out->end;
+    if (out->cls != CharClass::kLatin) return true;
+    // Swallow adjacent repeats so a match on "fuck" in "fuckkkk" masks all.
+    while (pos_ < text_.size()) {
+      Decode(pos_, &ahead_);
+      if (ahead_.c != out->c) {
+        has_ahead_ = true;
+        break;
+      }
+      out->end = pos_ = ahead_.end;
+      ++out->count;
+    }
+    return true;
+  }
 
  private:
-  // Decodes and folds the code point at `pos`.
-  FoldedChar Decode(uint32_t pos) const;
+  // Decodes and folds the code point at `pos` into *out.
+  void Decode(uint32_t pos, FoldedChar* out) const {
+    const auto byte = static_cast<unsigned char>(text_[pos]);
+    if (byte >= 0x80) return DecodeMultibyte(pos, out);
+    out->begin = pos;  // most chat bytes are ASCII: no decoder, no tables
+    out->end = pos + 1;
+    out->count = 1;
+    out->invalid = false;
+    out->c = byte >= 'A' && byte <= 'Z' ? byte + ('a' - 'A') : byte;
+    out->cls = out->c >= 'a' && out->c <= 'z'   ? CharClass::kLatin
+               : out->c >= '0' && out->c <= '9' ? CharClass::kDigit
+               : out->c <= 0x20 || out->c == 0x7F ? CharClass::kSpace
+                                                  : CharClass::kPunct;
+  }
+  void DecodeMultibyte(uint32_t pos, FoldedChar* out) const;
 
   std::string_view text_;
   uint32_t pos_ = 0;

@@ -1,18 +1,58 @@
-// The segments part. Internal to the library; the engine is its only caller.
+// The segments part (D-8) and the owner of health (D-9, D-10): activity
+// counters per member over sliding windows, tiers, contributors and takers,
+// core and seed users, buyer stages, operator tags and segments, RFM and
+// Orbit-style levels, and the Report. Internal to the library; the engine
+// is its only caller.
+//
+// Costs: every event O(1) (a day roll clears at most ring_days bytes of a
+// member and 32 buckets of a group); the daily check at local midnight
+// O(members + groups); Report and segment queries O(members × ring_days ×
+// segments) plus sorting the ranked lists. Memory per member: the counter
+// rings (10 × ring_days + 2 bytes) plus 24 bytes of hot state; buyers,
+// tags and product scores are kept only for members that have them.
+// Not thread-safe.
 #ifndef SHEQUN_SRC_SEGMENTS_SEGMENTS_H_
 #define SHEQUN_SRC_SEGMENTS_SEGMENTS_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "health/health.h"
 #include "membership/membership.h"
+#include "segments/counters.h"
 #include "shequn/v1/action.pb.h"
 #include "shequn/v1/config.pb.h"
 #include "shequn/v1/event.pb.h"
+#include "shequn/v1/report.pb.h"
 #include "shequn/v1/segments.pb.h"
 
 namespace shequn::segments {
+
+using membership::MemberIndex;
+
+// SegmentsConfig with every default applied.
+struct Settings {
+  std::vector<int> windows;  // ascending as configured
+  int longest = 30;
+  v1::TierThresholds tiers;
+  v1::SeedConfig seed;
+  v1::OrbitConfig orbit;
+  v1::RfmConfig rfm;
+  v1::HealthStandard health;
+  v1::DyingConfig dying;
+  v1::RiskConfig risk;
+  uint32_t list_limit = 100;
+};
 
 class Segments {
  public:
@@ -20,21 +60,25 @@ class Segments {
   static absl::Status ValidateConfig(const v1::CommunityConfig& config);
 
   // `config` and `members` must outlive this object; `members` is read only.
-  Segments(const v1::CommunityConfig& config,
-         const membership::Membership& members);
+  Segments(const v1::CommunityConfig& config, const membership::Membership& members);
   Segments(const Segments&) = delete;
   Segments& operator=(const Segments&) = delete;
 
-  // The event kinds this part owns.
+  // The event kinds this part owns: reaction, purchase, product_activity,
+  // tag, activity_held.
   static bool Handles(v1::Event::KindCase kind);
   // Everything that could make Apply(e) wrong, without changing anything.
   absl::Status Check(const v1::Event& e) const;
-  // Applies a checked event this part owns.
+  // Applies a checked event this part owns. O(1).
   void Apply(const v1::Event& e, v1::Outcome& out);
   // Sees every applied event after its owner applied it, with the actions
-  // so far; may add actions. Must not fail.
+  // so far; may add actions. Must not fail. O(1 + actions).
   void Observe(const v1::Event& e, v1::Outcome& out);
+  // Sees the actions other parts' timers added to `out` from `first` on
+  // (ritual removals, sanctions), before RunDue. O(actions).
+  void ObserveTimers(int64_t now, const v1::Outcome& out, int first);
 
+  // The daily check (dying groups, risk spikes) at each local midnight.
   std::optional<int64_t> NextDue() const;
   void RunDue(int64_t now, v1::Outcome& out);
 
@@ -42,11 +86,85 @@ class Segments {
   // Replaces the state; on error the state is unchanged.
   absl::Status Load(const v1::SegmentsState& state);
 
+  // The report as of `as_of_ms` (clamped to the last event's day at the
+  // earliest). O(members × ring_days × (1 + segments)) + sorting.
+  v1::Report BuildReport(int64_t as_of_ms, int64_t last_time_ms) const;
+  // Members of the operator-defined segment `name`, in member order, and
+  // NotFound for an unknown name. O(members × predicate size × ring_days).
+  absl::StatusOr<std::vector<std::string>> SegmentMembers(absl::string_view name,
+                                                          int64_t as_of_ms) const;
+  // The named segments and built-in segments a member is in, e.g.
+  // "tier:active", "buyer:paying", "orbit:2", "rfm:5-3-4", "contributor",
+  // "seed_candidate" is not included (it is a ranking). O(segments × ring).
+  absl::StatusOr<std::vector<std::string>> MemberSegments(absl::string_view member,
+                                                          int64_t as_of_ms) const;
+
+  // Bytes this part holds per member (rings + hot state), for benchmarks.
+  size_t bytes_per_member() const;
+
  private:
+  friend class Facts;
+  struct Hot {
+    double love = 0;              // Orbit love as of love_day
+    int32_t points = 0;           // seen in AWARD_POINTS actions
+    int32_t group_seen = -1;      // the group last seen active in
+    uint16_t love_day = 0;
+    uint16_t first_days_events = 0;
+  };
+  struct Buyer {
+    uint32_t paid = 0;
+    uint32_t trial = 0;
+    int64_t monetary_cents = 0;
+    int64_t last_purchase_ms = 0;
+    std::vector<double> product;  // by checkpoint; NaN = not reported
+  };
+  struct Question {
+    int64_t time_ms = 0;
+    MemberIndex asker = 0;
+    int32_t group = 0;
+    bool answered = false;
+  };
+
+  uint32_t DayOf(int64_t ms) const;
+  int64_t StartOfDay(uint32_t day) const;
+  void Grow();
+  // Counts one activity of member `m` on `day`: counter, love, first days.
+  void Count(MemberIndex m, int64_t now, Counter c, double love);
+  int32_t GroupOf(MemberIndex m, const v1::Event& e) const;
+  void Reconcile(MemberIndex m, int64_t now, v1::Outcome& out);
+  void ObserveActions(int64_t now, const v1::Outcome& out, int first, v1::Outcome* add);
+  void ObserveMessage(const v1::Event& e, MemberIndex m);
+  void ApplyPurchase(const v1::Event& e, v1::Outcome& out);
+  void StartClock(int64_t now);
+  void DailyCheck(uint32_t as_of_day, v1::Outcome& out);
+  std::vector<std::string> MigrationList(int32_t g) const;
+  std::optional<int32_t> FirstGroupOfStage(v1::FunnelStage stage) const;
+  double LoveAt(MemberIndex m, uint32_t day) const;
+  int OrbitLevel(MemberIndex m, uint32_t day) const;
+  v1::BuyerStage StageOf(MemberIndex m) const;
+  v1::Tier TierOf(MemberIndex m, uint32_t day) const;
+  bool Contributor(MemberIndex m, uint32_t day) const;
+  std::array<int, 3> Rfm(MemberIndex m, int64_t now) const;
+  double SeedScore(MemberIndex m, double* gain) const;
+  const v1::SegmentDefinition* FindSegment(absl::string_view name) const;
+  // Participation of every group over `window` days: active members.
+  std::vector<uint32_t> ActiveByGroup(uint32_t as_of_day, int window) const;
+
   const v1::CommunityConfig& config_;
   const membership::Membership& members_;
+  Settings settings_;
+  std::optional<absl::TimeZone> zone_;
+  ActivityRings rings_;
+  std::vector<Hot> hot_;
+  absl::btree_map<MemberIndex, Buyer> buyers_;
+  absl::btree_set<std::pair<MemberIndex, uint32_t>> tags_;
+  std::vector<std::string> tag_names_;
+  absl::flat_hash_map<std::string, uint32_t> tag_ids_;  // derived
+  absl::btree_map<std::string, Question> questions_;
+  health::GroupDays days_;
+  int64_t next_check_ms_ = 0;
 };
 
 }  // namespace shequn::segments
 
-#endif  // include guard
+#endif  // SHEQUN_SRC_SEGMENTS_SEGMENTS_H_

@@ -33,6 +33,8 @@ struct ConfigCase {
   const char* field;
 };
 
+void PrintTo(const ConfigCase& c, std::ostream* os) { *os << c.name; }
+
 class BadConfig : public ::testing::TestWithParam<ConfigCase> {};
 
 TEST_P(BadConfig, IsRefusedNamingTheField) {

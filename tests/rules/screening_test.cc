@@ -160,6 +160,13 @@ TEST(Screening, QqNumberAfterTrigger) {
               ElementsAre("poaching:qq:扣扣 987 654 321"));
 }
 
+TEST(Screening, GeneratedWeChatIdIsCaughtWithoutTrigger) {
+  const Screener screener = GroupScreener();
+  const std::string text = "the id is wxid_abc123 ok";
+  EXPECT_THAT(Spans(text, screener.Screen(text)),
+              ElementsAre("poaching:wechat:wxid_abc123"));
+}
+
 TEST(Screening, LatinTriggersNeedWordBoundaries) {
   const Screener screener = GroupScreener();
   EXPECT_THAT(screener.Screen("new xbox 123456 for sale").matches, IsEmpty());

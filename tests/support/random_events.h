@@ -214,6 +214,35 @@ inline std::vector<WeightedMaker> MembershipMakers() {
   };
 }
 
+// Points events for a config with points rules "check_in" and "answer":
+// check-ins, answers, and hand adjustments (by staff, by members who may
+// not, to oneself, with absurd amounts).
+inline std::vector<WeightedMaker> PointsMakers() {
+  return {
+      {"check_in", 4,
+       [](StreamContext& c, v1::Event& e) {
+         e.set_group(c.OneOf({"new", "core", "new-2"}));
+         e.mutable_check_in();
+       }},
+      {"answer", 3,
+       [](StreamContext& c, v1::Event& e) {
+         e.set_group(c.OneOf({"new", "core", "new-2"}));
+         v1::Contribution* a = e.mutable_contribution();
+         a->set_kind("answer");
+         a->set_length(static_cast<uint32_t>(c.Pick(40)));
+       }},
+      {"adjust_points", 3,
+       [](StreamContext& c, v1::Event& e) {
+         e.set_actor(c.Operator());
+         e.set_group(c.OneOf({"new", "core"}));
+         v1::PointsAdjustment* p = e.mutable_adjust_points();
+         p->set_member(c.OneIn(10) ? e.actor() : c.Member());
+         p->set_amount(c.OneIn(20) ? INT64_MAX : c.Pick(41) - 20);
+         p->set_reason(c.OneIn(10) ? "" : "hand");
+       }},
+  };
+}
+
 // `a` then `b`: RandomStream(seed, n, Concat(MembershipMakers(), PointsMakers())).
 inline std::vector<WeightedMaker> Concat(std::vector<WeightedMaker> a,
                                          const std::vector<WeightedMaker>& b) {

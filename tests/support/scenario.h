@@ -65,6 +65,9 @@ class Community {
   }
 
   Engine& engine() { return *engine_; }
+  // Swaps in another engine (e.g. one restored from a snapshot); the clock
+  // and event ids carry on.
+  void ReplaceEngine(std::unique_ptr<Engine> engine) { engine_ = std::move(engine); }
   int64_t now() const { return now_; }
 
   // An event from `actor` in `group`, stamped now, with a fresh id.

@@ -1,0 +1,337 @@
+// Boards over the ledger, periodic awards (D-7.4), team contests (D-2.4) and
+// points elimination (积分淘汰, D-6.1).
+//
+// Board order (stated in include/shequn/engine.h): score, highest first;
+// then whoever reached that score in the period first (the time of their
+// last ledger entry in the period; members without entries reached 0 at the
+// period start); then the member who appeared in the community first.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "engine/actions.h"
+#include "points/points.h"
+
+namespace shequn::points {
+namespace {
+
+bool Ahead(int64_t score_a, int64_t reached_a, uint32_t member_a, int64_t score_b,
+           int64_t reached_b, uint32_t member_b) {
+  if (score_a != score_b) return score_a > score_b;
+  if (reached_a != reached_b) return reached_a < reached_b;
+  return member_a < member_b;
+}
+
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  int64_t sum;
+  if (!__builtin_add_overflow(a, b, &sum)) return sum;
+  return b > 0 ? INT64_MAX : INT64_MIN;
+}
+
+}  // namespace
+
+// THE LEADERBOARD SEAM. Scores come straight from the ledger entries in the
+// window, so a board is always consistent with the ledger. To serve boards
+// from shequn::Leaderboard instead, keep one board per (period in progress,
+// scope) updated in Credit()/ExpireDue() and answer current-period queries
+// from it; past periods still come from here.
+template <typename InScope>
+std::vector<Points::Standing> Points::Board(Window w, v1::Metric metric,
+                                            InScope in_scope) const {
+  const std::vector<Entry>& entries = d_.ledger.entries();
+  std::vector<Standing> acc(members_.member_count());
+  for (MemberIndex m = 0; m < acc.size(); ++m) acc[m] = {m, 0, w.start_ms};
+  for (size_t i = d_.ledger.FirstAt(w.start_ms);
+       i < entries.size() && entries[i].time_ms < w.end_ms; ++i) {
+    const Entry& en = entries[i];
+    if (metric == v1::METRIC_ACTIVITY) {
+      if (!en.rule || en.amount <= 0) continue;
+      acc[en.member].score += 1;
+    } else {
+      acc[en.member].score = SaturatingAdd(acc[en.member].score, en.amount);
+    }
+    acc[en.member].reached_ms = en.time_ms;
+  }
+  std::vector<Standing> board;
+  for (const Standing& s : acc) {
+    if (members_.member(s.member).active() && in_scope(members_.member(s.member))) {
+      board.push_back(s);
+    }
+  }
+  std::sort(board.begin(), board.end(), [](const Standing& a, const Standing& b) {
+    return Ahead(a.score, a.reached_ms, a.member, b.score, b.reached_ms, b.member);
+  });
+  return board;
+}
+
+absl::StatusOr<std::vector<Points::Standing>> Points::BoardFor(const v1::BoardQuery& q,
+                                                               int64_t now,
+                                                               Window* w) const {
+  if (!v1::Period_IsValid(q.period())) return absl::InvalidArgumentError("period: unknown");
+  if (!v1::Metric_IsValid(q.metric())) return absl::InvalidArgumentError("metric: unknown");
+  if (q.at_ms() < 0) return absl::InvalidArgumentError("at_ms: must not be negative");
+  *w = calendar_.PeriodOf(q.period(), q.at_ms() == 0 ? now : q.at_ms());
+  switch (q.scope()) {
+    case v1::SCOPE_UNSPECIFIED:
+    case v1::SCOPE_COMMUNITY:
+      return Board(*w, q.metric(), [](const membership::Member&) { return true; });
+    case v1::SCOPE_GROUP: {
+      std::optional<int32_t> g = members_.FindGroup(q.group());
+      if (!g.has_value()) {
+        return absl::NotFoundError(absl::StrCat("group: unknown group '", q.group(), "'"));
+      }
+      return Board(*w, q.metric(), [&](const membership::Member& m) { return m.group == *g; });
+    }
+    case v1::SCOPE_TEAM: {
+      const auto& names = config_.teams().names();
+      auto it = std::find(names.begin(), names.end(), q.team());
+      if (it == names.end()) {
+        return absl::NotFoundError(absl::StrCat("team: unknown team '", q.team(), "'"));
+      }
+      const int32_t t = static_cast<int32_t>(it - names.begin());
+      return Board(*w, q.metric(), [&](const membership::Member& m) { return m.team == t; });
+    }
+    default:
+      return absl::InvalidArgumentError("scope: unknown");
+  }
+}
+
+absl::StatusOr<const LiveBoards::Board*> Points::LiveFor(const v1::BoardQuery& q, int64_t now,
+                                                         Window* w) const {
+  if (!v1::Period_IsValid(q.period())) return absl::InvalidArgumentError("period: unknown");
+  if (!v1::Metric_IsValid(q.metric())) return absl::InvalidArgumentError("metric: unknown");
+  if (q.at_ms() < 0) return absl::InvalidArgumentError("at_ms: must not be negative");
+  *w = calendar_.PeriodOf(q.period(), q.at_ms() == 0 ? now : q.at_ms());
+  int32_t instance = 0;
+  switch (q.scope()) {
+    case v1::SCOPE_UNSPECIFIED:
+    case v1::SCOPE_COMMUNITY:
+      break;
+    case v1::SCOPE_GROUP: {
+      std::optional<int32_t> g = members_.FindGroup(q.group());
+      if (!g.has_value()) {
+        return absl::NotFoundError(absl::StrCat("group: unknown group '", q.group(), "'"));
+      }
+      instance = *g;
+      break;
+    }
+    case v1::SCOPE_TEAM: {
+      const auto& names = config_.teams().names();
+      auto it = std::find(names.begin(), names.end(), q.team());
+      if (it == names.end()) {
+        return absl::NotFoundError(absl::StrCat("team: unknown team '", q.team(), "'"));
+      }
+      instance = static_cast<int32_t>(it - names.begin());
+      break;
+    }
+    default:
+      return absl::InvalidArgumentError("scope: unknown");
+  }
+  return live_.Find(q.period(), q.metric(), q.scope(), instance, *w);
+}
+
+// Timers count periods from the first event the part sees.
+void Points::StartTimers(int64_t now) {
+  if (decay_percent_ > 0 && d_.decay_due == 0) {
+    d_.decay_due = calendar_.DayStartMs(calendar_.Day(now) + decay_days_);
+  }
+  if (d_.started_ms != 0) return;
+  d_.started_ms = std::max<int64_t>(now, 1);
+  for (int a = 0; a < cfg_.awards_size(); ++a) {
+    const v1::AwardConfig& award = cfg_.awards(a);
+    d_.award_due[a] = calendar_.PeriodOf(award.period(), now).end_ms;
+    if (award.review_at_half_month()) {
+      const Window half = calendar_.PeriodOf(v1::PERIOD_HALF_MONTH, now);
+      const Window month = calendar_.PeriodOf(v1::PERIOD_MONTH, now);
+      d_.review_due[a] = half.end_ms < month.end_ms
+                             ? half.end_ms
+                             : calendar_.PeriodOf(v1::PERIOD_HALF_MONTH, month.end_ms).end_ms;
+    }
+  }
+  if (cfg_.has_team_contest()) {
+    d_.team_due = calendar_.PeriodOf(cfg_.team_contest().period(), now).end_ms;
+  }
+  if (cfg_.has_elimination()) {
+    d_.elimination_due = calendar_.PeriodOf(cfg_.elimination().period(), now).end_ms;
+    const int64_t warn = cfg_.elimination().warn_before_seconds() * 1000;
+    d_.elimination_warn = warn > 0 ? std::max(now, d_.elimination_due - warn) : 0;
+  }
+}
+
+void Points::RunAward(int a, int64_t now, v1::Outcome& out) {
+  const v1::AwardConfig& award = cfg_.awards(a);
+  const int64_t due = d_.award_due[a];
+  const Window w = calendar_.PeriodOf(award.period(), due - 1);
+  d_.award_due[a] = calendar_.PeriodOf(award.period(), due).end_ms;
+  const std::string rule = absl::StrCat("points.awards[", a, "]");
+  auto award_board = [&](const std::vector<Standing>& board, absl::string_view group) {
+    // Winners: the top N with a positive score, and with include_ties
+    // everyone tied with the N-th.
+    size_t n = 0;
+    while (n < board.size() && board[n].score > 0 &&
+           (n < award.top_n() ||
+            (award.include_ties() && board[n].score == board[award.top_n() - 1].score))) {
+      ++n;
+    }
+    if (n == 0) return;
+    v1::Action& ann = AddAction(out, v1::ACTION_KIND_ANNOUNCE_RESULTS, rule, "");
+    ann.set_reason("award");
+    ann.set_group(std::string(group));
+    ann.set_text(absl::StrCat(award.name(), " ", Calendar::FormatDay(calendar_.Day(w.start_ms)),
+                              " – ", Calendar::FormatDay(calendar_.Day(w.end_ms - 1))));
+    for (size_t i = 0; i < n; ++i) ann.add_members(members_.member(board[i].member).id);
+    for (size_t i = 0; i < n; ++i) {
+      // Tied winners share a place when ties are included ("1224" ranking).
+      size_t place = i;
+      if (award.include_ties()) {
+        while (place > 0 && board[place - 1].score == board[i].score) --place;
+      }
+      const MemberIndex m = board[i].member;
+      if (award.points_by_place_size() > 0) {
+        const int last = award.points_by_place_size() - 1;
+        const int64_t points = award.points_by_place(std::min<int>(place, last));
+        Credit(m, points, rule, award.name(), "", due, false, out);
+      }
+      if (!award.title().empty()) GrantTitle(m, award.title(), rule, out);
+      if (!award.prize().empty()) {
+        v1::Action& prize = AddAction(out, v1::ACTION_KIND_GIVE_PRIZE, rule,
+                                      members_.member(m).id);
+        prize.set_text(award.prize());
+        prize.set_amount_cents(award.prize_cents());
+        prize.set_amount(static_cast<int64_t>(place) + 1);
+        prize.set_group(GroupOf(m));
+      }
+    }
+  };
+  switch (award.scope()) {
+    case v1::SCOPE_GROUP:
+      for (int32_t g = 0; g < static_cast<int32_t>(members_.group_count()); ++g) {
+        award_board(Board(w, award.metric(), [&](const membership::Member& m) {
+                      return m.group == g;
+                    }),
+                    members_.group(g).id);
+      }
+      break;
+    case v1::SCOPE_TEAM:
+      for (int32_t t = 0; t < config_.teams().names_size(); ++t) {
+        award_board(Board(w, award.metric(), [&](const membership::Member& m) {
+                      return m.team == t;
+                    }),
+                    "");
+      }
+      break;
+    default:
+      award_board(Board(w, award.metric(), [](const membership::Member&) { return true; }), "");
+  }
+}
+
+// The half-month review: the month's standings so far, announced, not awarded.
+void Points::RunReview(int a, int64_t now, v1::Outcome& out) {
+  const v1::AwardConfig& award = cfg_.awards(a);
+  const int64_t due = d_.review_due[a];
+  const Window month = calendar_.PeriodOf(v1::PERIOD_MONTH, due - 1);
+  d_.review_due[a] = calendar_.PeriodOf(v1::PERIOD_HALF_MONTH, month.end_ms).end_ms;
+  const std::vector<Standing> board = Board(
+      {month.start_ms, due}, award.metric(), [](const membership::Member&) { return true; });
+  v1::Action& ann =
+      AddAction(out, v1::ACTION_KIND_ANNOUNCE_RESULTS, absl::StrCat("points.awards[", a, "]"), "");
+  ann.set_reason("award_review");
+  ann.set_text(absl::StrCat(award.name(), " review at ",
+                            Calendar::FormatDay(calendar_.Day(due))));
+  for (size_t i = 0; i < board.size() && i < award.top_n() && board[i].score > 0; ++i) {
+    ann.add_members(members_.member(board[i].member).id);
+  }
+}
+
+std::vector<int64_t> Points::TeamTotals(Window w) const {
+  std::vector<int64_t> totals(config_.teams().names_size(), 0);
+  for (const Standing& s : Board(w, v1::METRIC_POINTS,
+                                 [](const membership::Member& m) { return m.team >= 0; })) {
+    int64_t& t = totals[members_.member(s.member).team];
+    t = SaturatingAdd(t, s.score);
+  }
+  return totals;
+}
+
+// The team with the most period points wins; a tie goes to the team listed
+// first in teams.names. No team with positive points: no winner.
+void Points::RunTeamContest(int64_t now, v1::Outcome& out) {
+  const v1::TeamContest& tc = cfg_.team_contest();
+  const int64_t due = d_.team_due;
+  const Window w = calendar_.PeriodOf(tc.period(), due - 1);
+  d_.team_due = calendar_.PeriodOf(tc.period(), due).end_ms;
+  const std::vector<int64_t> totals = TeamTotals(w);
+  const auto best = std::max_element(totals.begin(), totals.end());
+  if (best == totals.end() || *best <= 0) return;
+  const int32_t team = static_cast<int32_t>(best - totals.begin());
+  const std::string& name = config_.teams().names(team);
+  v1::Action& ann = AddAction(out, v1::ACTION_KIND_ANNOUNCE_RESULTS, "points.team_contest", "");
+  ann.set_reason("team_contest");
+  ann.set_text(name);
+  ann.set_amount(*best);
+  std::vector<MemberIndex> winners;
+  for (MemberIndex m = 0; m < members_.member_count(); ++m) {
+    if (members_.member(m).active() && members_.member(m).team == team) winners.push_back(m);
+  }
+  for (MemberIndex m : winners) ann.add_members(members_.member(m).id);
+  if (!tc.prize().empty()) {
+    v1::Action& prize = AddAction(out, v1::ACTION_KIND_GIVE_PRIZE, "points.team_contest", "");
+    prize.set_text(absl::StrCat(tc.prize(), " (", name, ")"));
+  }
+  for (MemberIndex m : winners) {
+    Credit(m, tc.winner_points(), "points.team_contest", "team_win", "", due, false, out);
+    if (!tc.title().empty()) GrantTitle(m, tc.title(), "points.team_contest", out);
+  }
+}
+
+// Active ROLE_MEMBER members who were in the community for the whole period,
+// lowest first (the reverse of board order): the lowest_n, and everyone
+// under below_points.
+std::vector<Points::Standing> Points::EliminationCandidates(Window w) const {
+  std::vector<Standing> board = Board(w, v1::METRIC_POINTS, [&](const membership::Member& m) {
+    return m.role == v1::ROLE_MEMBER && m.joined_ms <= w.start_ms;
+  });
+  std::reverse(board.begin(), board.end());
+  const v1::PointsElimination& e = cfg_.elimination();
+  size_t n = 0;
+  while (n < board.size() &&
+         (n < e.lowest_n() || (e.below_points() != 0 && board[n].score < e.below_points()))) {
+    ++n;
+  }
+  board.resize(n);
+  return board;
+}
+
+void Points::RunEliminationWarning(int64_t now, v1::Outcome& out) {
+  const v1::PointsElimination& e = cfg_.elimination();
+  const Window w = calendar_.PeriodOf(e.period(), d_.elimination_due - 1);
+  d_.elimination_warn = 0;
+  for (const Standing& s : EliminationCandidates(w)) {
+    v1::Action& a = AddAction(out, v1::ACTION_KIND_ELIMINATION_WARNING, "points.elimination",
+                              members_.member(s.member).id);
+    a.set_reason("points_elimination");
+    a.set_amount(s.score);
+    a.set_group(GroupOf(s.member));
+    a.set_duration_seconds((d_.elimination_due - now) / 1000);
+    a.set_text(absl::StrCat(s.score, " points this period; the period ends ",
+                            Calendar::FormatDay(calendar_.Day(d_.elimination_due))));
+  }
+}
+
+void Points::RunElimination(int64_t now, v1::Outcome& out) {
+  const v1::PointsElimination& e = cfg_.elimination();
+  const int64_t due = d_.elimination_due;
+  const Window w = calendar_.PeriodOf(e.period(), due - 1);
+  d_.elimination_due = calendar_.PeriodOf(e.period(), due).end_ms;
+  d_.elimination_warn =
+      e.warn_before_seconds() > 0 ? d_.elimination_due - e.warn_before_seconds() * 1000 : 0;
+  for (const Standing& s : EliminationCandidates(w)) {
+    v1::Action& a = AddAction(out, v1::ACTION_KIND_REMOVE, "points.elimination",
+                              members_.member(s.member).id);
+    a.set_reason("points_elimination");
+    a.set_amount(s.score);
+    a.set_group(GroupOf(s.member));
+    a.set_text(absl::StrCat(s.score, " points this period"));
+  }
+}
+
+}  // namespace shequn::points

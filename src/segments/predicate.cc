@@ -1,0 +1,137 @@
+#include "segments/predicate.h"
+
+#include "absl/strings/str_cat.h"
+#include "text/utf8.h"
+
+namespace shequn::segments {
+namespace {
+
+constexpr int kMaxDepth = 32;
+
+absl::Status Invalid(absl::string_view path, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ": ", why));
+}
+
+bool Compare(int64_t actual, v1::Comparison op, int64_t value) {
+  switch (op) {
+    case v1::COMPARISON_GT: return actual > value;
+    case v1::COMPARISON_LE: return actual <= value;
+    case v1::COMPARISON_LT: return actual < value;
+    case v1::COMPARISON_EQ: return actual == value;
+    default: return actual >= value;
+  }
+}
+
+absl::Status ValidateComparison(v1::Comparison op, const std::string& path) {
+  if (!v1::Comparison_IsValid(op)) return Invalid(path, absl::StrCat("unknown comparison ", op));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
+                               int max_window_days, int depth) {
+  if (depth > kMaxDepth) return Invalid(path, "nested deeper than 32 levels");
+  switch (p.is_case()) {
+    case v1::Predicate::kAll:
+    case v1::Predicate::kAny: {
+      const bool all = p.is_case() == v1::Predicate::kAll;
+      const auto& items = all ? p.all().items() : p.any().items();
+      const std::string list = absl::StrCat(path, all ? ".all" : ".any");
+      if (items.empty()) return Invalid(list, "needs at least one item");
+      for (int i = 0; i < items.size(); ++i) {
+        if (absl::Status s = ValidatePredicate(items[i], absl::StrCat(list, ".items[", i, "]"),
+                                               max_window_days, depth + 1);
+            !s.ok()) {
+          return s;
+        }
+      }
+      return absl::OkStatus();
+    }
+    case v1::Predicate::kNot:
+      return ValidatePredicate(p.not_(), absl::StrCat(path, ".not"), max_window_days, depth + 1);
+    case v1::Predicate::kCounter: {
+      const v1::CounterCondition& c = p.counter();
+      const std::string at = absl::StrCat(path, ".counter");
+      if (!CounterByName(c.name()).has_value()) {
+        return Invalid(absl::StrCat(at, ".name"),
+                       absl::StrCat("unknown counter '", text::FirstInvalidUtf8(c.name()).has_value()
+                                                             ? "<invalid UTF-8>"
+                                                             : c.name(),
+                                    "' (known: ", CounterNames(), ")"));
+      }
+      if (c.window_days() < 0 || c.window_days() > max_window_days) {
+        return Invalid(absl::StrCat(at, ".window_days"),
+                       absl::StrCat("must be in 1..", max_window_days,
+                                    " (the longest window), or 0 for the longest; got ",
+                                    c.window_days()));
+      }
+      return ValidateComparison(c.op(), absl::StrCat(at, ".op"));
+    }
+    case v1::Predicate::kTier:
+      if (p.tier() == v1::TIER_UNSPECIFIED || !v1::Tier_IsValid(p.tier())) {
+        return Invalid(absl::StrCat(path, ".tier"), "must be a tier");
+      }
+      return absl::OkStatus();
+    case v1::Predicate::kTag:
+      if (p.tag().empty()) return Invalid(absl::StrCat(path, ".tag"), "must not be empty");
+      if (text::FirstInvalidUtf8(p.tag()).has_value()) {
+        return Invalid(absl::StrCat(path, ".tag"), "invalid UTF-8");
+      }
+      return absl::OkStatus();
+    case v1::Predicate::kRole:
+      if (p.role() == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(p.role())) {
+        return Invalid(absl::StrCat(path, ".role"), "must be a role");
+      }
+      return absl::OkStatus();
+    case v1::Predicate::kPoints:
+      return ValidateComparison(p.points().op(), absl::StrCat(path, ".points.op"));
+    case v1::Predicate::kTenureDays:
+      return ValidateComparison(p.tenure_days().op(), absl::StrCat(path, ".tenure_days.op"));
+    case v1::Predicate::kBuyerStage:
+      if (p.buyer_stage() == v1::BUYER_STAGE_UNSPECIFIED || !v1::BuyerStage_IsValid(p.buyer_stage())) {
+        return Invalid(absl::StrCat(path, ".buyer_stage"), "must be a buyer stage");
+      }
+      return absl::OkStatus();
+    case v1::Predicate::kGroup:
+      if (p.group().empty()) return Invalid(absl::StrCat(path, ".group"), "must not be empty");
+      return absl::OkStatus();
+    case v1::Predicate::IS_NOT_SET:
+      break;
+  }
+  return Invalid(path, "no condition is set");
+}
+
+bool EvaluatePredicate(const v1::Predicate& p, const MemberFacts& m, int default_window_days) {
+  switch (p.is_case()) {
+    case v1::Predicate::kAll:
+      for (const v1::Predicate& q : p.all().items()) {
+        if (!EvaluatePredicate(q, m, default_window_days)) return false;
+      }
+      return true;
+    case v1::Predicate::kAny:
+      for (const v1::Predicate& q : p.any().items()) {
+        if (EvaluatePredicate(q, m, default_window_days)) return true;
+      }
+      return false;
+    case v1::Predicate::kNot:
+      return !EvaluatePredicate(p.not_(), m, default_window_days);
+    case v1::Predicate::kCounter: {
+      const v1::CounterCondition& c = p.counter();
+      const int window = c.window_days() == 0 ? default_window_days : c.window_days();
+      return Compare(m.CounterIn(*CounterByName(c.name()), window), c.op(), c.value());
+    }
+    case v1::Predicate::kTier: return m.tier() == p.tier();
+    case v1::Predicate::kTag: return m.HasTag(p.tag());
+    case v1::Predicate::kRole: return m.role() == p.role();
+    case v1::Predicate::kPoints: return Compare(m.points(), p.points().op(), p.points().value());
+    case v1::Predicate::kTenureDays:
+      return Compare(m.tenure_days(), p.tenure_days().op(), p.tenure_days().value());
+    case v1::Predicate::kBuyerStage: return m.buyer_stage() == p.buyer_stage();
+    case v1::Predicate::kGroup: return m.group() == p.group();
+    case v1::Predicate::IS_NOT_SET: return false;
+  }
+  return false;
+}
+
+}  // namespace shequn::segments

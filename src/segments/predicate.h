@@ -1,0 +1,46 @@
+// Operator-defined segments (D-8.6): predicates over a member's counters,
+// tier, tags, role, points, tenure, buyer stage and group.
+//
+// ValidatePredicate checks a config predicate once; EvaluatePredicate then
+// cannot fail. Evaluation is O(size of the predicate × ring_days).
+#ifndef SHEQUN_SRC_SEGMENTS_PREDICATE_H_
+#define SHEQUN_SRC_SEGMENTS_PREDICATE_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "segments/counters.h"
+#include "shequn/v1/common.pb.h"
+#include "shequn/v1/segments.pb.h"
+
+namespace shequn::segments {
+
+// What a predicate may ask about one member.
+class MemberFacts {
+ public:
+  virtual ~MemberFacts() = default;
+  virtual uint32_t CounterIn(Counter c, int window_days) const = 0;
+  virtual v1::Tier tier() const = 0;
+  virtual bool HasTag(absl::string_view tag) const = 0;
+  virtual v1::Role role() const = 0;
+  virtual int64_t points() const = 0;
+  virtual int64_t tenure_days() const = 0;
+  virtual v1::BuyerStage buyer_stage() const = 0;
+  virtual absl::string_view group() const = 0;
+};
+
+// OK, or InvalidArgument naming `path` and the fault: an unset case, an
+// unknown counter, a window outside 1..max_window_days, nesting deeper than 32.
+absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
+                               int max_window_days, int depth = 0);
+
+// `p` must have passed ValidatePredicate. A counter window of 0 means
+// `default_window_days`.
+bool EvaluatePredicate(const v1::Predicate& p, const MemberFacts& m,
+                       int default_window_days);
+
+}  // namespace shequn::segments
+
+#endif  // SHEQUN_SRC_SEGMENTS_PREDICATE_H_
