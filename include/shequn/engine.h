@@ -21,8 +21,11 @@
 // hostile host, config or snapshot costs time proportional to its size and
 // never more. Past a bound the call returns InvalidArgument naming the field
 // ("rename.nickname: 1048576 bytes, limit 256") and changes nothing; a full
-// roster is ResourceExhausted. Bounds of the parts still to land (message
-// text, word lists, segment predicates) are added with them.
+// roster is ResourceExhausted. The bounds below are the engine's and
+// membership's; screening states its own (shequn/screening.h), and the rules,
+// points and segments parts keep theirs next to their code for now (message
+// text 1 MiB, predicate depth 32, ...). Configs and snapshots nest at most
+// 100 messages deep, and every string in them must be valid UTF-8.
 //
 // Thread-safety: an Engine is not thread-safe; const methods may run
 // concurrently with each other but not with Apply/AdvanceTo/Restore. Engines

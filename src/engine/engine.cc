@@ -29,7 +29,7 @@ constexpr int32_t kMaxUtcOffsetSeconds = 18 * 3600;
 
 // Configs and snapshots nest a few levels; deeper is hostile (and would
 // recurse without bound).
-constexpr int kMaxNesting = 32;
+constexpr int kMaxNesting = 100;  // protobuf's own parse limit
 
 // InvalidArgument naming the first string field of `m` (a path such as
 // "groups[1].id") that is not valid UTF-8: such a string would make

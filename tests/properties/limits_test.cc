@@ -328,6 +328,44 @@ TEST(Limits, ThousandsOfOverflowGroupsOpenInLinearTime) {
   EXPECT_EQ(c.Member("late").group(), "new-3002");
 }
 
+TEST(Limits, HostileRulesAndSegmentsInputsAreBoundedOrRefused) {
+  // A 100,000-word list builds (screening takes up to 200,000 words).
+  v1::CommunityConfig config = Busy();
+  config.mutable_ritual()->set_deadline_seconds(0);
+  auto* list = config.mutable_rules()->add_word_lists();
+  list->set_category("abuse");
+  for (int i = 0; i < 100'000; ++i) list->add_words(absl::StrCat("词", i, "x"));
+  Community c(config);
+  v1::Event join = c.Make("ann");
+  join.mutable_apply()->set_accepted_rules(true);
+  join.mutable_apply()->set_nickname("安|杭州");
+  join.mutable_apply()->set_deposit_paid_cents(500);
+  c.Must(join);
+  const std::string group = c.Member("ann").group();
+  // A 1 MB message is screened in one pass; a 2 MiB one is refused.
+  v1::Event big = c.Make("ann", group);
+  big.mutable_message()->set_message_id("big");
+  big.mutable_message()->set_text(std::string(1'000'000, 'a') + "词99999x");
+  absl::StatusOr<v1::Outcome> out = c.Apply(big);
+  EXPECT_TRUE(out.ok() || out.status().code() != Code::kInternal) << out.status();
+  v1::Event huge = c.Make("ann", group);
+  huge.mutable_message()->set_message_id("huge");
+  huge.mutable_message()->set_text(std::string(2 << 20, 'a'));
+  c.ExpectRejected(huge, Code::kInvalidArgument, "message.text");
+
+  // A segment predicate nested 1,000 deep is refused, not recursed into.
+  v1::CommunityConfig deep = Busy();
+  v1::SegmentDefinition* seg = deep.mutable_segments()->add_segments();
+  seg->set_name("deep");
+  v1::Predicate* p = seg->mutable_predicate();
+  for (int i = 0; i < 1000; ++i) p = p->mutable_not_();
+  p->set_tag("x");
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(deep);
+  ASSERT_FALSE(engine.ok());
+  EXPECT_EQ(engine.status().code(), Code::kInvalidArgument) << engine.status();
+  EXPECT_THAT(engine.status().message(), HasSubstr("segments"));
+}
+
 TEST(Limits, ALongStreamStaysFast) {
   // 20,000 events through a busy community: linear work, no blow-up.
   auto engine = Engine::Create(Busy());
