@@ -17,12 +17,23 @@
 //    Outcome with duplicate=true and changes nothing.
 //  * Ordered: events must not go back in time (equal times are fine).
 //
+// Limits (shequn::limits below): every input has a stated bound, so a
+// hostile host, config or snapshot costs time proportional to its size and
+// never more. Past a bound the call returns InvalidArgument naming the field
+// ("rename.nickname: 1048576 bytes, limit 256") and changes nothing; a full
+// roster is ResourceExhausted. The bounds below are the engine's and
+// membership's; screening states its own (shequn/screening.h), and the rules,
+// points and segments parts keep theirs next to their code for now (message
+// text 1 MiB, predicate depth 32, ...). Configs and snapshots nest at most
+// 100 messages deep, and every string in them must be valid UTF-8.
+//
 // Thread-safety: an Engine is not thread-safe; const methods may run
 // concurrently with each other but not with Apply/AdvanceTo/Restore. Engines
 // share nothing, so a host shards communities across threads freely.
 #ifndef SHEQUN_ENGINE_H_
 #define SHEQUN_ENGINE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -40,6 +51,34 @@
 #include "shequn/v1/snapshot.pb.h"
 
 namespace shequn {
+
+namespace limits {
+// Ids: event id, actor, member and group references, group/team ids, tasks.
+inline constexpr size_t kMaxIdBytes = 256;
+// Short names: nicknames, channels, attribute keys and values, group names.
+inline constexpr size_t kMaxNameBytes = 256;
+// Free text: an introduction (all fields together), a reason, the welcome
+// message, the handbook.
+inline constexpr size_t kMaxTextBytes = 16 * 1024;
+// Entries in one event's map or list: apply.attributes,
+// apply.completed_tasks, introduce.fields.
+inline constexpr int kMaxEventEntries = 64;
+// A config: its serialised size, and the lengths of its lists.
+inline constexpr size_t kMaxConfigBytes = 4 * 1024 * 1024;
+inline constexpr int kMaxGroups = 10'000;  // configured and opened together
+inline constexpr int kMaxStaff = 10'000;
+inline constexpr int kMaxTeams = 1'000;
+// Config lists of a few entries: prescreen requirements, intro fields,
+// nickname fields; and the allowed values of one requirement.
+inline constexpr int kMaxConfigEntries = 64;
+inline constexpr int kMaxAllowedValues = 1'000;
+// Distinct member ids one community remembers (past members included).
+inline constexpr size_t kMaxMembers = 1'000'000;
+// Times: 9999-12-31T23:59:59.999Z; durations: ten years; money: 10^12 cents.
+inline constexpr int64_t kMaxTimeMs = 253'402'300'799'999;
+inline constexpr int64_t kMaxDurationSeconds = 10LL * 365 * 24 * 3600;
+inline constexpr int64_t kMaxCents = 1'000'000'000'000;
+}  // namespace limits
 
 class Engine {
  public:
@@ -86,6 +125,12 @@ class Engine {
 
   // One member's record, or NotFound. O(1) expected.
   absl::StatusOr<v1::MemberRecord> Member(absl::string_view member_id) const;
+
+  // Recomputes every derived count (group headcounts, team sizes, the
+  // waitlist, ritual timers, the seen-id index) from the roster and compares
+  // it with the live one. Internal naming the first mismatch. For tests and
+  // fuzzers: a failure is a bug in shequn. O(state size).
+  absl::Status CheckConsistency() const;
 
   // Why a member was sanctioned: every warning, notice, mute, removal,
   // deduction, mediation and revocation about them, oldest first, each

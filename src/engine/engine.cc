@@ -2,13 +2,17 @@
 
 #include <algorithm>
 #include <deque>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
 #include "membership/membership.h"
 #include "points/points.h"
@@ -23,10 +27,73 @@ namespace {
 constexpr int64_t kDefaultIdempotencyWindowMs = 7 * 24 * 3600 * 1000LL;
 constexpr int32_t kMaxUtcOffsetSeconds = 18 * 3600;
 
+// Configs and snapshots nest a few levels; deeper is hostile (and would
+// recurse without bound).
+constexpr int kMaxNesting = 100;  // protobuf's own parse limit
+
+// InvalidArgument naming the first string field of `m` (a path such as
+// "groups[1].id") that is not valid UTF-8: such a string would make
+// Snapshot() bytes that do not parse back, and actions a host cannot read.
+// O(size of m).
+absl::Status CheckUtf8Fields(const google::protobuf::Message& m, const std::string& prefix,
+                             int depth) {
+  using google::protobuf::FieldDescriptor;
+  if (depth > kMaxNesting) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(prefix.empty() ? "message" : prefix, ": nested deeper than ", kMaxNesting));
+  }
+  const google::protobuf::Reflection* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  std::string scratch;
+  for (const FieldDescriptor* f : fields) {
+    const bool text = f->type() == FieldDescriptor::TYPE_STRING;
+    const bool nested = f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
+    if (!text && !nested) continue;
+    const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
+    for (int i = 0; i < n; ++i) {
+      const std::string at = f->is_repeated()
+                                 ? absl::StrCat(prefix, f->name(), "[", i, "]")
+                                 : absl::StrCat(prefix, f->name());
+      if (text) {
+        const std::string& value = f->is_repeated()
+                                       ? r->GetRepeatedStringReference(m, f, i, &scratch)
+                                       : r->GetStringReference(m, f, &scratch);
+        if (auto bad = text::FirstInvalidUtf8(value); bad.has_value()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(at, ": invalid UTF-8 at byte ", *bad));
+        }
+      } else {
+        const google::protobuf::Message& sub =
+            f->is_repeated() ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f);
+        if (absl::Status s = CheckUtf8Fields(sub, at + ".", depth + 1); !s.ok()) return s;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TooLong(absl::string_view field, size_t size, size_t limit) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": ", size, " bytes, limit ", limit));
+}
+
 absl::Status ValidateCommunity(const v1::CommunityConfig& c) {
+  // First, so no later check walks an oversized config.
+  if (const size_t size = c.ByteSizeLong(); size > limits::kMaxConfigBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config: ", size, " bytes serialised, limit ", limits::kMaxConfigBytes));
+  }
+  if (absl::Status s = CheckUtf8Fields(c, "", 0); !s.ok()) return s;
   if (c.id().empty()) return absl::InvalidArgumentError("id: required");
-  if (c.idempotency_window_seconds() < 0) {
-    return absl::InvalidArgumentError("idempotency_window_seconds: must not be negative");
+  if (c.id().size() > limits::kMaxIdBytes) {
+    return TooLong("id", c.id().size(), limits::kMaxIdBytes);
+  }
+  if (c.idempotency_window_seconds() < 0 ||
+      c.idempotency_window_seconds() > limits::kMaxDurationSeconds) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "idempotency_window_seconds: ", c.idempotency_window_seconds(),
+        " is outside 0..", limits::kMaxDurationSeconds));
   }
   if (c.utc_offset_seconds() < -kMaxUtcOffsetSeconds ||
       c.utc_offset_seconds() > kMaxUtcOffsetSeconds) {
@@ -46,7 +113,17 @@ absl::Status ValidateCommunity(const v1::CommunityConfig& c) {
 
 absl::Status ValidateEnvelope(const v1::Event& e) {
   if (e.time_ms() < 0) return absl::InvalidArgumentError("time_ms: must not be negative");
+  if (e.time_ms() > limits::kMaxTimeMs) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("time_ms: ", e.time_ms(), " is after ", limits::kMaxTimeMs));
+  }
   if (e.actor().empty()) return absl::InvalidArgumentError("actor: required");
+  if (e.actor().size() > limits::kMaxIdBytes) {
+    return TooLong("actor", e.actor().size(), limits::kMaxIdBytes);
+  }
+  if (e.group().size() > limits::kMaxIdBytes) {
+    return TooLong("group", e.group().size(), limits::kMaxIdBytes);
+  }
   if (text::FirstInvalidUtf8(e.actor()).has_value()) {
     return absl::InvalidArgumentError("actor: invalid UTF-8");
   }
@@ -210,6 +287,12 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
         "snapshot.community_id: '", snapshot.community_id(),
         "' does not match config id '", config.id(), "'"));
   }
+  if (absl::Status s = CheckUtf8Fields(snapshot, "snapshot.", 0); !s.ok()) return s;
+  if (snapshot.last_time_ms() < 0 || snapshot.last_time_ms() > limits::kMaxTimeMs) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "snapshot.last_time_ms: ", snapshot.last_time_ms(), " is outside 0..",
+        limits::kMaxTimeMs));
+  }
   auto state = std::make_unique<State>(std::move(config));
   if (absl::Status s = state->membership.Load(snapshot.membership()); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
@@ -226,10 +309,10 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
   int64_t previous = 0;
   for (int i = 0; i < snapshot.seen_size(); ++i) {
     const v1::SeenEvent& s = snapshot.seen(i);
-    if (s.id().empty() || s.time_ms() < previous || s.time_ms() > snapshot.last_time_ms() ||
+    if (s.id().empty() || s.id().size() > limits::kMaxIdBytes || s.time_ms() < previous || s.time_ms() > snapshot.last_time_ms() ||
         state->seen.contains(s.id())) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "snapshot.seen[", i, "]: empty, duplicate or out-of-order event id"));
+          "snapshot.seen[", i, "]: empty, oversized, duplicate or out-of-order event id"));
     }
     previous = s.time_ms();
     state->seen.insert(s.id());
@@ -243,6 +326,12 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
 absl::StatusOr<v1::Outcome> Engine::Apply(const v1::Event& event) {
   State& s = *state_;
   if (event.id().empty()) return absl::InvalidArgumentError("id: required");
+  if (event.id().size() > limits::kMaxIdBytes) {
+    return TooLong("id", event.id().size(), limits::kMaxIdBytes);
+  }
+  if (text::FirstInvalidUtf8(event.id()).has_value()) {
+    return absl::InvalidArgumentError("id: invalid UTF-8");
+  }
   v1::Outcome out;
   out.set_event_id(event.id());
   if (s.seen.contains(event.id())) {
@@ -268,6 +357,10 @@ absl::StatusOr<v1::Outcome> Engine::AdvanceTo(int64_t time_ms) {
   if (time_ms < s.last_time_ms) {
     return absl::OutOfRangeError(absl::StrCat(
         "time_ms: ", time_ms, " is before the last event at ", s.last_time_ms));
+  }
+  if (time_ms > limits::kMaxTimeMs) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("time_ms: ", time_ms, " is after ", limits::kMaxTimeMs));
   }
   v1::Outcome out;
   for (std::optional<int64_t> due = s.NextDue(); due.has_value() && *due <= time_ms;
@@ -370,6 +463,22 @@ absl::StatusOr<v1::PollResult> Engine::Poll(absl::string_view poll_id) const {
 
 size_t Engine::PointsMemoryBytes() const {
   return state_->points.LedgerBytes() + state_->points.LiveBoardBytes();
+}
+
+absl::Status Engine::CheckConsistency() const {
+  const State& s = *state_;
+  if (s.seen.size() != s.seen_order.size()) {
+    return absl::InternalError(absl::StrCat("seen: ", s.seen.size(), " ids indexed, ",
+                                            s.seen_order.size(), " in order"));
+  }
+  int64_t previous = 0;
+  for (const auto& [time, id] : s.seen_order) {
+    if (!s.seen.contains(id) || time < previous || time > s.last_time_ms) {
+      return absl::InternalError(absl::StrCat("seen: event '", id, "' out of order or unindexed"));
+    }
+    previous = time;
+  }
+  return s.membership.Verify();
 }
 
 const v1::CommunityConfig& Engine::config() const { return state_->config; }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "engine/actions.h"
 #include "membership/nickname.h"
+#include "shequn/engine.h"
 #include "text/utf8.h"
 
 namespace shequn::membership {
@@ -25,6 +26,23 @@ absl::Status CheckUtf8(absl::string_view s, absl::string_view path) {
     return Invalid(path, absl::StrCat("invalid UTF-8 at byte ", *bad));
   }
   return absl::OkStatus();
+}
+
+// InvalidArgument when `s` is longer than `limit` bytes.
+absl::Status CheckSize(absl::string_view s, size_t limit, absl::string_view path) {
+  if (s.size() <= limit) return absl::OkStatus();
+  return Invalid(path, absl::StrCat(s.size(), " bytes, limit ", limit));
+}
+
+// A short UTF-8 string of at most `limit` bytes.
+absl::Status CheckText(absl::string_view s, size_t limit, absl::string_view path) {
+  if (absl::Status st = CheckSize(s, limit, path); !st.ok()) return st;
+  return CheckUtf8(s, path);
+}
+
+absl::Status CheckEntries(int n, absl::string_view path) {
+  if (n <= limits::kMaxEventEntries) return absl::OkStatus();
+  return Invalid(path, absl::StrCat(n, " entries, limit ", limits::kMaxEventEntries));
 }
 
 bool HasThreshold(const v1::AdmissionPolicy& a, v1::Threshold t) {
@@ -122,6 +140,7 @@ std::optional<int32_t> Membership::FindGroup(absl::string_view id) const {
 absl::StatusOr<MemberIndex> Membership::ActiveMember(
     absl::string_view id, absl::string_view field) const {
   if (id.empty()) return Invalid(field, "required");
+  if (absl::Status s = CheckSize(id, limits::kMaxIdBytes, field); !s.ok()) return s;
   std::optional<MemberIndex> m = Find(id);
   if (!m.has_value()) {
     return absl::NotFoundError(absl::StrCat(field, ": unknown member '", id, "'"));
@@ -231,16 +250,46 @@ absl::Status Membership::CheckApply(const v1::Event& e) const {
   if (!e.group().empty() && !FindGroup(e.group()).has_value()) {
     return absl::NotFoundError(absl::StrCat("group: unknown group '", e.group(), "'"));
   }
-  if (absl::Status s = CheckUtf8(a.nickname(), "apply.nickname"); !s.ok()) return s;
-  if (absl::Status s = CheckUtf8(a.channel(), "apply.channel"); !s.ok()) return s;
+  if (!Find(e.actor()).has_value() && members_.size() >= limits::kMaxMembers) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "actor: the roster is full (", limits::kMaxMembers, " member ids)"));
+  }
+  if (absl::Status s = CheckText(a.nickname(), limits::kMaxNameBytes, "apply.nickname");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckText(a.channel(), limits::kMaxNameBytes, "apply.channel");
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckSize(a.inviter(), limits::kMaxIdBytes, "apply.inviter"); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckEntries(a.attributes_size(), "apply.attributes"); !s.ok()) return s;
   for (const auto& [key, value] : a.attributes()) {
+    if (absl::Status s = CheckSize(key, limits::kMaxNameBytes, "apply.attributes key"); !s.ok()) {
+      return s;
+    }
     const std::string at = absl::StrCat("apply.attributes[", key, "]");
     if (absl::Status s = CheckUtf8(key, at); !s.ok()) return s;
-    if (absl::Status s = CheckUtf8(value, at); !s.ok()) return s;
+    if (absl::Status s = CheckText(value, limits::kMaxNameBytes, at); !s.ok()) return s;
   }
-  if (a.fee_paid_cents() < 0) return Invalid("apply.fee_paid_cents", "must not be negative");
-  if (a.deposit_paid_cents() < 0) {
-    return Invalid("apply.deposit_paid_cents", "must not be negative");
+  if (absl::Status s = CheckEntries(a.completed_tasks_size(), "apply.completed_tasks");
+      !s.ok()) {
+    return s;
+  }
+  for (int i = 0; i < a.completed_tasks_size(); ++i) {
+    if (absl::Status s = CheckSize(a.completed_tasks(i), limits::kMaxIdBytes,
+                                   absl::StrCat("apply.completed_tasks[", i, "]"));
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (a.fee_paid_cents() < 0 || a.fee_paid_cents() > limits::kMaxCents) {
+    return Invalid("apply.fee_paid_cents", absl::StrCat("outside 0..", limits::kMaxCents));
+  }
+  if (a.deposit_paid_cents() < 0 || a.deposit_paid_cents() > limits::kMaxCents) {
+    return Invalid("apply.deposit_paid_cents", absl::StrCat("outside 0..", limits::kMaxCents));
   }
   if (!a.inviter().empty() && !Find(a.inviter()).has_value()) {
     return absl::NotFoundError(
@@ -255,6 +304,13 @@ absl::Status Membership::CheckApprove(const v1::Event& e) const {
   const absl::string_view id = approve ? e.approve().member() : e.reject().member();
   const absl::string_view field = approve ? "approve.member" : "reject.member";
   if (id.empty()) return Invalid(field, "required");
+  if (absl::Status s = CheckSize(id, limits::kMaxIdBytes, field); !s.ok()) return s;
+  if (!approve) {
+    if (absl::Status s = CheckText(e.reject().reason(), limits::kMaxTextBytes, "reject.reason");
+        !s.ok()) {
+      return s;
+    }
+  }
   std::optional<MemberIndex> m = Find(id);
   if (!m.has_value()) {
     return absl::NotFoundError(absl::StrCat(field, ": unknown member '", id, "'"));
@@ -282,11 +338,19 @@ absl::Status Membership::CheckLeave(const v1::Event& e) const {
 absl::Status Membership::CheckRename(const v1::Event& e) const {
   if (absl::Status s = ActiveMember(e.actor(), "actor").status(); !s.ok()) return s;
   if (e.rename().nickname().empty()) return Invalid("rename.nickname", "required");
-  return CheckUtf8(e.rename().nickname(), "rename.nickname");
+  return CheckText(e.rename().nickname(), limits::kMaxNameBytes, "rename.nickname");
 }
 
 absl::Status Membership::CheckIntroduce(const v1::Event& e) const {
   if (absl::Status s = ActiveMember(e.actor(), "actor").status(); !s.ok()) return s;
+  const auto& fields = e.introduce().fields();
+  if (absl::Status s = CheckEntries(fields.size(), "introduce.fields"); !s.ok()) return s;
+  size_t total = 0;
+  for (const auto& [key, value] : fields) total += key.size() + value.size();
+  if (total > limits::kMaxTextBytes) {
+    return Invalid("introduce.fields",
+                   absl::StrCat(total, " bytes in all, limit ", limits::kMaxTextBytes));
+  }
   for (const auto& [key, value] : e.introduce().fields()) {
     const std::string at = absl::StrCat("introduce.fields[", key, "]");
     if (absl::Status s = CheckUtf8(key, at); !s.ok()) return s;
@@ -299,6 +363,15 @@ absl::Status Membership::CheckActOnMember(const v1::Event& e,
                                           absl::string_view id, OperatorAct act,
                                           absl::string_view field) const {
   if (id.empty()) return Invalid(field, "required");
+  if (absl::Status s = CheckSize(id, limits::kMaxIdBytes, field); !s.ok()) return s;
+  if (e.has_remove() || e.has_ban()) {
+    const bool ban = e.has_ban();
+    if (absl::Status s = CheckText(ban ? e.ban().reason() : e.remove().reason(),
+                                   limits::kMaxTextBytes, ban ? "ban.reason" : "remove.reason");
+        !s.ok()) {
+      return s;
+    }
+  }
   std::optional<MemberIndex> m = Find(id);
   if (!m.has_value()) {
     return absl::NotFoundError(absl::StrCat(field, ": unknown member '", id, "'"));
@@ -332,6 +405,9 @@ absl::Status Membership::CheckMove(const v1::Event& e) const {
       !s.ok()) {
     return s;
   }
+  if (absl::Status s = CheckSize(mv.to_group(), limits::kMaxIdBytes, "move.to_group"); !s.ok()) {
+    return s;
+  }
   std::optional<int32_t> to = FindGroup(mv.to_group());
   if (!to.has_value()) {
     return absl::NotFoundError(absl::StrCat("move.to_group: unknown group '", mv.to_group(), "'"));
@@ -361,6 +437,9 @@ absl::Status Membership::CheckSetRole(const v1::Event& e) const {
 
 absl::Status Membership::CheckJoinTeam(const v1::Event& e) const {
   const v1::TeamChoice& tc = e.join_team();
+  if (absl::Status s = CheckSize(tc.team(), limits::kMaxIdBytes, "join_team.team"); !s.ok()) {
+    return s;
+  }
   const auto& names = config_.teams().names();
   auto it = std::find(names.begin(), names.end(), tc.team());
   if (it == names.end()) {
@@ -544,7 +623,10 @@ Membership::Seat Membership::FindSeat(int32_t wanted) const {
         return {Seat::kAdmit, static_cast<int32_t>(g)};
       }
     }
-    return {Seat::kAdmit, kNoGroup};
+    // Past the group limit no group is opened: the applicant waits.
+    if (groups_.size() < static_cast<size_t>(limits::kMaxGroups)) {
+      return {Seat::kAdmit, kNoGroup};
+    }
   }
   // A new group cannot help a full community, so OPEN_GROUP waits too.
   if (policy == v1::OVERFLOW_POLICY_WAITLIST || policy == v1::OVERFLOW_POLICY_OPEN_GROUP) {
@@ -557,8 +639,12 @@ int32_t Membership::OpenOverflowGroup(int32_t from, int64_t now, v1::Outcome& ou
   Group g;
   const std::string& base =
       groups_[from].opened_from.empty() ? groups_[from].id : groups_[from].opened_from;
-  int n = 2;
+  // Groups are never removed and each took the smallest free suffix, so
+  // every suffix below count + 2 is taken: start there.
+  uint32_t& opened = opened_per_base_[base];
+  uint64_t n = uint64_t{opened} + 2;
   while (group_by_id_.contains(absl::StrCat(base, "-", n))) ++n;
+  ++opened;
   g.id = absl::StrCat(base, "-", n);
   g.opened_from = base;
   g.opened_ms = now;
@@ -939,6 +1025,9 @@ void Membership::CarryOut(int action_index, int64_t now, v1::Outcome& out) {
 
 void Membership::EndCommunity(absl::string_view rule, v1::Outcome& out) {
   for (Member& member : members_) {
+    // No ritual runs on after the end: the deadlines go with the timers, so
+    // a snapshot restored later does not bring them back.
+    member.ritual_deadline_ms = member.ritual_removal_ms = 0;
     if (member.deposit_cents <= 0) continue;
     AddAction(out, v1::ACTION_KIND_REFUND_DEPOSIT, rule, member.id)
         .set_amount_cents(member.deposit_cents);
@@ -996,6 +1085,14 @@ void Membership::SaveMember(MemberIndex index, v1::MemberRecord* r) const {
 
 absl::Status Membership::Load(const v1::MembershipState& state) {
   // Build into fresh containers so a bad snapshot leaves this object as it was.
+  if (state.groups_size() > limits::kMaxGroups) {
+    return Invalid("membership.groups", absl::StrCat(state.groups_size(), " groups, limit ",
+                                                     limits::kMaxGroups));
+  }
+  if (static_cast<size_t>(state.members_size()) > limits::kMaxMembers) {
+    return Invalid("membership.members", absl::StrCat(state.members_size(), " members, limit ",
+                                                       limits::kMaxMembers));
+  }
   std::vector<Group> groups;
   absl::flat_hash_map<std::string, int32_t> group_by_id;
   for (int i = 0; i < state.groups_size(); ++i) {
@@ -1060,6 +1157,9 @@ absl::Status Membership::Load(const v1::MembershipState& state) {
         return Invalid(at + ".team", absl::StrCat("unknown team '", r.team(), "'"));
       }
       m.team = static_cast<int32_t>(t - names.begin());
+      if (!InCommunity(m.status)) {
+        return Invalid(at + ".team", "only a member in the community is in a team");
+      }
     }
     m.channel = r.channel();
     m.applied_ms = r.applied_ms();
@@ -1092,12 +1192,23 @@ absl::Status Membership::Load(const v1::MembershipState& state) {
     members[i].inviter = it->second;
   }
   std::deque<MemberIndex> waitlist;
+  std::vector<bool> queued(members.size(), false);
   for (int i = 0; i < state.waitlist_size(); ++i) {
     auto it = by_id.find(state.waitlist(i));
     if (it == by_id.end() || members[it->second].status != v1::MEMBER_STATUS_WAITLISTED) {
       return Invalid(absl::StrCat("membership.waitlist[", i, "]"), "not a waitlisted member");
     }
+    if (queued[it->second]) {
+      return Invalid(absl::StrCat("membership.waitlist[", i, "]"), "listed twice");
+    }
+    queued[it->second] = true;
     waitlist.push_back(it->second);
+  }
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (members[i].status == v1::MEMBER_STATUS_WAITLISTED && !queued[i]) {
+      return Invalid(absl::StrCat("membership.members[", i, "].status"),
+                     "waitlisted but not in the waitlist");
+    }
   }
   members_ = std::move(members);
   groups_ = std::move(groups);
@@ -1109,11 +1220,99 @@ absl::Status Membership::Load(const v1::MembershipState& state) {
   return absl::OkStatus();
 }
 
+absl::Status Membership::Verify() const {
+  auto mismatch = [](absl::string_view what, uint64_t live, uint64_t recomputed) {
+    return absl::InternalError(absl::StrCat("membership: ", what, " is ", live,
+                                            ", the roster says ", recomputed));
+  };
+  if (by_id_.size() != members_.size()) {
+    return mismatch("the member index size", by_id_.size(), members_.size());
+  }
+  if (group_by_id_.size() != groups_.size()) {
+    return mismatch("the group index size", group_by_id_.size(), groups_.size());
+  }
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    std::optional<int32_t> found = FindGroup(groups_[g].id);
+    if (!found.has_value() || *found != static_cast<int32_t>(g)) {
+      return absl::InternalError(
+          absl::StrCat("membership: group '", groups_[g].id, "' is not indexed"));
+    }
+  }
+  std::vector<uint32_t> headcounts(groups_.size(), 0);
+  std::vector<uint32_t> team_sizes(team_sizes_.size(), 0);
+  uint32_t active = 0;
+  size_t waitlisted = 0;
+  size_t timers = 0;
+  for (MemberIndex m = 0; m < members_.size(); ++m) {
+    const Member& member = members_[m];
+    std::optional<MemberIndex> found = Find(member.id);
+    if (!found.has_value() || *found != m) {
+      return absl::InternalError(
+          absl::StrCat("membership: member '", member.id, "' is not indexed"));
+    }
+    if (InCommunity(member.status) &&
+        (member.group < 0 || static_cast<size_t>(member.group) >= groups_.size())) {
+      return absl::InternalError(
+          absl::StrCat("membership: member '", member.id, "' is in the community without a group"));
+    }
+    if (member.team >= 0) {
+      if (!InCommunity(member.status) || static_cast<size_t>(member.team) >= team_sizes.size()) {
+        return absl::InternalError(
+            absl::StrCat("membership: member '", member.id, "' is in a team but not in the community"));
+      }
+      ++team_sizes[member.team];
+    }
+    waitlisted += member.status == v1::MEMBER_STATUS_WAITLISTED;
+    if (!member.active()) continue;
+    ++headcounts[member.group];
+    ++active;
+    if (member.ritual_complete) continue;
+    const int64_t due = member.reminded ? member.ritual_removal_ms : member.ritual_deadline_ms;
+    if (due > 0) {
+      ++timers;
+      if (!timers_.contains({due, m})) {
+        return absl::InternalError(
+            absl::StrCat("membership: member '", member.id, "' has no ritual timer at ", due));
+      }
+    }
+  }
+  for (size_t g = 0; g < groups_.size(); ++g) {
+    if (headcounts[g] != groups_[g].headcount) {
+      return mismatch(absl::StrCat("the headcount of group '", groups_[g].id, "'"),
+                      groups_[g].headcount, headcounts[g]);
+    }
+  }
+  for (size_t t = 0; t < team_sizes.size(); ++t) {
+    if (team_sizes[t] != team_sizes_[t]) {
+      return mismatch(absl::StrCat("the size of team '", config_.teams().names(t), "'"),
+                      team_sizes_[t], team_sizes[t]);
+    }
+  }
+  if (active != active_count_) return mismatch("the active count", active_count_, active);
+  if (timers != timers_.size()) return mismatch("the number of ritual timers", timers_.size(), timers);
+  if (waitlisted != waitlist_.size()) {
+    return mismatch("the waitlist length", waitlist_.size(), waitlisted);
+  }
+  std::vector<bool> queued(members_.size(), false);
+  for (MemberIndex m : waitlist_) {
+    if (m >= members_.size() || queued[m] ||
+        members_[m].status != v1::MEMBER_STATUS_WAITLISTED) {
+      return absl::InternalError("membership: the waitlist holds a member twice or one not waiting");
+    }
+    queued[m] = true;
+  }
+  return absl::OkStatus();
+}
+
 void Membership::RebuildDerived() {
   team_sizes_.assign(config_.teams().names_size(), 0);
   timers_.clear();
   active_count_ = 0;
-  for (Group& g : groups_) g.headcount = 0;
+  opened_per_base_.clear();
+  for (Group& g : groups_) {
+    g.headcount = 0;
+    if (!g.opened_from.empty()) ++opened_per_base_[g.opened_from];
+  }
   for (MemberIndex m = 0; m < members_.size(); ++m) {
     const Member& member = members_[m];
     if (member.team >= 0 && InCommunity(member.status)) ++team_sizes_[member.team];

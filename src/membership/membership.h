@@ -80,6 +80,10 @@ class Membership {
   Membership(const Membership&) = delete;
   Membership& operator=(const Membership&) = delete;
 
+  // Recomputes the derived state (headcounts, team sizes, active count,
+  // waitlist, timers, id indexes) and compares; Internal on a mismatch.
+  absl::Status Verify() const;
+
   // Replaces the state with `state`; on error the state is unchanged.
   absl::Status Load(const v1::MembershipState& state);
   void Save(v1::MembershipState* state) const;
@@ -177,6 +181,9 @@ class Membership {
   absl::flat_hash_map<std::string, MemberIndex> by_id_;
   absl::flat_hash_map<std::string, int32_t> group_by_id_;
   std::vector<uint32_t> team_sizes_;   // derived
+  // derived: groups opened from each base group, so the next overflow name
+  // is found in O(1) instead of probing base-2, base-3, ... each time.
+  absl::flat_hash_map<std::string, uint32_t> opened_per_base_;
   std::deque<MemberIndex> waitlist_;
   absl::btree_set<std::pair<int64_t, MemberIndex>> timers_;  // derived
   uint32_t next_number_ = 1;

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "membership/membership.h"
 #include "membership/nickname.h"
+#include "shequn/engine.h"
 
 namespace shequn::membership {
 namespace {
@@ -11,13 +12,28 @@ absl::Status Invalid(absl::string_view path, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(path, ": ", why));
 }
 
+absl::Status TooLong(absl::string_view path, absl::string_view s, size_t limit) {
+  if (s.size() <= limit) return absl::OkStatus();
+  return Invalid(path, absl::StrCat(s.size(), " bytes, limit ", limit));
+}
+
+absl::Status TooMany(absl::string_view path, int n, int limit) {
+  if (n <= limit) return absl::OkStatus();
+  return Invalid(path, absl::StrCat(n, " entries, limit ", limit));
+}
+
 absl::Status ValidateGroups(const v1::CommunityConfig& c) {
   if (c.groups_size() == 0) return Invalid("groups", "at least one group is required");
+  if (absl::Status s = TooMany("groups", c.groups_size(), limits::kMaxGroups); !s.ok()) return s;
   absl::flat_hash_set<absl::string_view> ids;
   for (int i = 0; i < c.groups_size(); ++i) {
     const v1::GroupConfig& g = c.groups(i);
     const std::string at = absl::StrCat("groups[", i, "]");
     if (g.id().empty()) return Invalid(at + ".id", "required");
+    if (absl::Status s = TooLong(at + ".id", g.id(), limits::kMaxIdBytes); !s.ok()) return s;
+    if (absl::Status s = TooLong(at + ".name", g.name(), limits::kMaxNameBytes); !s.ok()) {
+      return s;
+    }
     if (!ids.insert(g.id()).second) {
       return Invalid(at + ".id", absl::StrCat("duplicate group id '", g.id(), "'"));
     }
@@ -37,10 +53,22 @@ absl::Status ValidateRoles(const v1::CommunityConfig& c,
                            const absl::flat_hash_set<absl::string_view>& groups) {
   absl::flat_hash_set<absl::string_view> ids;
   int owners = 0;
+  if (absl::Status s = TooMany("roles.staff", c.roles().staff_size(), limits::kMaxStaff);
+      !s.ok()) {
+    return s;
+  }
   for (int i = 0; i < c.roles().staff_size(); ++i) {
     const v1::StaffSeat& s = c.roles().staff(i);
     const std::string at = absl::StrCat("roles.staff[", i, "]");
     if (s.member_id().empty()) return Invalid(at + ".member_id", "required");
+    if (absl::Status st = TooLong(at + ".member_id", s.member_id(), limits::kMaxIdBytes);
+        !st.ok()) {
+      return st;
+    }
+    if (absl::Status st = TooLong(at + ".nickname", s.nickname(), limits::kMaxNameBytes);
+        !st.ok()) {
+      return st;
+    }
     if (!ids.insert(s.member_id()).second) {
       return Invalid(at + ".member_id",
                      absl::StrCat("duplicate member '", s.member_id(), "'"));
@@ -88,11 +116,33 @@ absl::Status ValidateAdmission(const v1::CommunityConfig& c,
   if (absl::Status s = ValidateThresholds(a); !s.ok()) return s;
   if (a.fee_cents() < 0) return Invalid("admission.fee_cents", "must not be negative");
   if (a.deposit_cents() < 0) return Invalid("admission.deposit_cents", "must not be negative");
+  if (a.fee_cents() > limits::kMaxCents) {
+    return Invalid("admission.fee_cents", absl::StrCat("over the limit of ", limits::kMaxCents));
+  }
+  if (a.deposit_cents() > limits::kMaxCents) {
+    return Invalid("admission.deposit_cents",
+                   absl::StrCat("over the limit of ", limits::kMaxCents));
+  }
+  if (absl::Status s = TooLong("admission.admission_task", a.admission_task(),
+                               limits::kMaxIdBytes);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = TooMany("admission.prescreen", a.prescreen_size(),
+                               limits::kMaxConfigEntries);
+      !s.ok()) {
+    return s;
+  }
   for (int i = 0; i < a.prescreen_size(); ++i) {
     const std::string at = absl::StrCat("admission.prescreen[", i, "]");
     if (a.prescreen(i).attribute().empty()) return Invalid(at + ".attribute", "required");
     if (a.prescreen(i).allowed_values_size() == 0) {
       return Invalid(at + ".allowed_values", "at least one value is required");
+    }
+    if (absl::Status s = TooMany(at + ".allowed_values", a.prescreen(i).allowed_values_size(),
+                                 limits::kMaxAllowedValues);
+        !s.ok()) {
+      return s;
     }
   }
   if (!v1::OverflowPolicy_IsValid(a.overflow())) {
@@ -126,14 +176,46 @@ absl::Status ValidateRitual(const v1::OnboardingRitual& r) {
   }
   if (r.deadline_seconds() < 0) return Invalid("ritual.deadline_seconds", "must not be negative");
   if (r.grace_seconds() < 0) return Invalid("ritual.grace_seconds", "must not be negative");
+  if (r.deadline_seconds() > limits::kMaxDurationSeconds) {
+    return Invalid("ritual.deadline_seconds",
+                   absl::StrCat("over the limit of ", limits::kMaxDurationSeconds));
+  }
+  if (r.grace_seconds() > limits::kMaxDurationSeconds) {
+    return Invalid("ritual.grace_seconds",
+                   absl::StrCat("over the limit of ", limits::kMaxDurationSeconds));
+  }
+  if (absl::Status s = TooMany("ritual.intro_fields", r.intro_fields_size(),
+                               limits::kMaxConfigEntries);
+      !s.ok()) {
+    return s;
+  }
+  for (int i = 0; i < r.intro_fields_size(); ++i) {
+    if (absl::Status s = TooLong(absl::StrCat("ritual.intro_fields[", i, "]"), r.intro_fields(i),
+                                 limits::kMaxNameBytes);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (absl::Status s = TooLong("ritual.welcome_message", r.welcome_message(),
+                               limits::kMaxTextBytes);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = TooLong("ritual.handbook", r.handbook(), limits::kMaxTextBytes); !s.ok()) {
+    return s;
+  }
   return ValidateNicknameFormat(r.nickname(), "ritual.nickname");
 }
 
 absl::Status ValidateTeams(const v1::TeamsConfig& t) {
   absl::flat_hash_set<absl::string_view> names;
+  if (absl::Status s = TooMany("teams.names", t.names_size(), limits::kMaxTeams); !s.ok()) {
+    return s;
+  }
   for (int i = 0; i < t.names_size(); ++i) {
     const std::string at = absl::StrCat("teams.names[", i, "]");
     if (t.names(i).empty()) return Invalid(at, "empty team name");
+    if (absl::Status s = TooLong(at, t.names(i), limits::kMaxIdBytes); !s.ok()) return s;
     if (!names.insert(t.names(i)).second) {
       return Invalid(at, absl::StrCat("duplicate team '", t.names(i), "'"));
     }

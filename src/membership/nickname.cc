@@ -6,12 +6,25 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "shequn/engine.h"
 #include "text/utf8.h"
 
 namespace shequn::membership {
 
 absl::Status ValidateNicknameFormat(const v1::NicknameFormat& format,
                                     absl::string_view path) {
+  if (format.fields_size() > limits::kMaxConfigEntries) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ".fields: ", format.fields_size(),
+                                                   " entries, limit ", limits::kMaxConfigEntries));
+  }
+  for (const auto& [name, value] : {std::pair<absl::string_view, absl::string_view>{
+                                        "separator", format.separator()},
+                                    {"prefix", format.prefix()}}) {
+    if (value.size() > limits::kMaxNameBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ".", name, ": ", value.size(),
+                                                     " bytes, limit ", limits::kMaxNameBytes));
+    }
+  }
   if (format.fields_size() > 0 && format.separator().empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, ".separator: required when fields are set"));

@@ -14,15 +14,9 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "shequn/engine.h"
+#include "support/clock.h"
 
 namespace shequn::testing {
-
-inline constexpr int64_t kSecond = 1000;
-inline constexpr int64_t kMinute = 60 * kSecond;
-inline constexpr int64_t kHour = 60 * kMinute;
-inline constexpr int64_t kDay = 24 * kHour;
-// 2026-03-01T00:00:00Z
-inline constexpr int64_t kStart = 1772323200000;
 
 inline v1::CommunityConfig ParseConfig(absl::string_view text) {
   v1::CommunityConfig config;

@@ -1,0 +1,211 @@
+// The properties every part keeps (DESIGN.md), checked over seeded random
+// streams of events, hostile ones included (retries, time going back,
+// invalid UTF-8, forbidden acts, unknown members):
+//
+//  1. Determinism: the same stream gives the same outcomes and a
+//     byte-identical snapshot.
+//  2. Restore equivalence at EVERY cut point: snapshot after event i,
+//     restore, feed the rest: the same bytes as one long run.
+//  3. Idempotency: each event applied twice equals each applied once; the
+//     second application says duplicate and changes nothing.
+//  4. Atomicity: every rejected event (and rejected AdvanceTo) leaves the
+//     snapshot byte-identical.
+//  5. No member in two states at once, and derived counts (headcounts per
+//     group, team sizes, the waitlist, timers) match the roster, after every
+//     event and after every restore (support/invariants.h and
+//     Engine::CheckConsistency()).
+//
+// Ledger conservation (balances equal the sum of entries) joins when the
+// points part lands; its events join the stream through
+// RandomStream(..., Concat(MembershipMakers(), PointsMakers())).
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "support/invariants.h"
+#include "support/random_events.h"
+#include "support/scenario.h"
+
+namespace shequn {
+namespace {
+
+using ::shequn::testing::kBusyCommunity;
+using ::shequn::testing::MembershipViolation;
+using ::shequn::testing::ParseConfig;
+using ::shequn::testing::RandomStream;
+using ::shequn::testing::StreamOptions;
+
+// A second shape: operator approval, a waitlist, a community quota, teams
+// assigned by the engine, a handbook and every ritual step.
+constexpr absl::string_view kGatedCommunity = R"pb(
+  id: "gated"
+  groups { id: "new" stage: FUNNEL_STAGE_ACQUISITION capacity: 6 }
+  groups { id: "core" stage: FUNNEL_STAGE_RETENTION capacity: 5 }
+  roles {
+    staff { member_id: "owner" role: ROLE_OWNER group_id: "core" }
+    staff { member_id: "admin" role: ROLE_ADMIN }
+  }
+  admission {
+    thresholds: THRESHOLD_APPLICATION
+    deposit_cents: 300
+    overflow: OVERFLOW_POLICY_WAITLIST
+    community_quota: 10
+    prescreen { attribute: "city" allowed_values: ["杭州", "上海"] }
+  }
+  ritual {
+    steps: [RITUAL_STEP_ACCEPT_RULES, RITUAL_STEP_NICKNAME, RITUAL_STEP_INTRODUCTION,
+            RITUAL_STEP_HANDBOOK]
+    nickname { separator: "|" fields { name: "姓名" } fields { name: "城市" max_chars: 4 } }
+    intro_fields: ["爱好"]
+    handbook: "https://example.org/handbook"
+    deadline_seconds: 3600
+  }
+  teams { names: ["a", "b"] assignment: TEAM_ASSIGNMENT_SMALLEST }
+  idempotency_window_seconds: 86400
+)pb";
+
+struct Shape {
+  const char* name;
+  absl::string_view config;
+  uint32_t seed;
+};
+
+const Shape kShapes[] = {
+    {"busy_1", kBusyCommunity, 1},   {"busy_2", kBusyCommunity, 2},
+    {"busy_3", kBusyCommunity, 3},   {"gated_1", kGatedCommunity, 1},
+    {"gated_2", kGatedCommunity, 2}, {"gated_3", kGatedCommunity, 3},
+};
+
+class Property : public ::testing::TestWithParam<Shape> {
+ protected:
+  v1::CommunityConfig config() const { return ParseConfig(GetParam().config); }
+  std::vector<v1::Event> Stream(int n, StreamOptions options = {}) const {
+    return RandomStream(GetParam().seed, n, testing::MembershipMakers(), options);
+  }
+  std::unique_ptr<Engine> Fresh() const {
+    auto engine = Engine::Create(config());
+    EXPECT_TRUE(engine.ok()) << engine.status();
+    return engine.ok() ? *std::move(engine) : nullptr;
+  }
+};
+
+// As a host does: timers up to the event, then the event. Returns the
+// outcome bytes (or the status) of both, for determinism checks.
+std::string Step(Engine& engine, const v1::Event& e) {
+  std::string trace;
+  absl::StatusOr<v1::Outcome> timers = engine.AdvanceTo(e.time_ms());
+  trace += timers.ok() ? SerializeDeterministic(*timers) : timers.status().ToString();
+  absl::StatusOr<v1::Outcome> out = engine.Apply(e);
+  trace += out.ok() ? SerializeDeterministic(*out) : out.status().ToString();
+  return trace;
+}
+
+// Empty when the engine keeps every invariant, else what broke.
+std::string Broken(const Engine& engine) {
+  if (absl::Status s = engine.CheckConsistency(); !s.ok()) return s.ToString();
+  return MembershipViolation(engine.config(), engine.Snapshot());
+}
+
+TEST_P(Property, TheSameStreamGivesTheSameOutcomesAndBytes) {
+  const std::vector<v1::Event> events = Stream(1500, {.end_community = true});
+  std::unique_ptr<Engine> a = Fresh();
+  std::unique_ptr<Engine> b = Fresh();
+  for (size_t i = 0; i < events.size(); ++i) {
+    ASSERT_EQ(Step(*a, events[i]), Step(*b, events[i])) << "event " << i;
+  }
+  EXPECT_EQ(a->SnapshotBytes(), b->SnapshotBytes());
+}
+
+TEST_P(Property, RestoringAtEveryCutPointThenContinuingEqualsOneRun) {
+  const std::vector<v1::Event> events = Stream(300);
+  std::unique_ptr<Engine> whole = Fresh();
+  std::vector<std::string> after;  // after[i]: bytes once events[0, i) ran
+  after.push_back(whole->SnapshotBytes());
+  for (const v1::Event& e : events) {
+    Step(*whole, e);
+    after.push_back(whole->SnapshotBytes());
+  }
+  const std::string final_bytes = after.back();
+  for (size_t cut = 0; cut <= events.size(); ++cut) {
+    v1::CommunitySnapshot snap;
+    ASSERT_TRUE(snap.ParseFromString(after[cut]));
+    auto restored = Engine::Restore(config(), snap);
+    ASSERT_TRUE(restored.ok()) << "cut " << cut << ": " << restored.status();
+    Engine& r = **restored;
+    ASSERT_EQ(r.SnapshotBytes(), after[cut]) << "cut " << cut;
+    ASSERT_EQ(Broken(r), "") << "cut " << cut;
+    for (size_t i = cut; i < events.size(); ++i) Step(r, events[i]);
+    ASSERT_EQ(r.SnapshotBytes(), final_bytes) << "restored at cut " << cut;
+  }
+}
+
+TEST_P(Property, ApplyingEveryEventTwiceEqualsApplyingItOnce) {
+  const std::vector<v1::Event> events = Stream(1000);
+  std::unique_ptr<Engine> once = Fresh();
+  std::unique_ptr<Engine> twice = Fresh();
+  for (size_t i = 0; i < events.size(); ++i) {
+    Step(*once, events[i]);
+    Step(*twice, events[i]);
+    const std::string before = twice->SnapshotBytes();
+    absl::StatusOr<v1::Outcome> again = twice->Apply(events[i]);
+    ASSERT_EQ(twice->SnapshotBytes(), before) << "event " << i << " applied twice";
+    if (again.ok()) {
+      // Accepted twice only if it was seen: the first one was accepted (or
+      // was itself a retry of an accepted event).
+      EXPECT_TRUE(again->duplicate()) << "event " << i;
+      EXPECT_EQ(again->actions_size(), 0) << "event " << i;
+    }
+  }
+  EXPECT_EQ(once->SnapshotBytes(), twice->SnapshotBytes());
+}
+
+TEST_P(Property, ARejectedEventOrAdvanceLeavesTheStateByteIdentical) {
+  const std::vector<v1::Event> events = Stream(1000, {.end_community = true});
+  std::unique_ptr<Engine> engine = Fresh();
+  int rejected = 0;
+  int accepted = 0;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const v1::Event& e = events[i];
+    std::string before = engine->SnapshotBytes();
+    absl::StatusOr<v1::Outcome> timers = engine->AdvanceTo(e.time_ms());
+    if (!timers.ok()) {
+      ASSERT_EQ(engine->SnapshotBytes(), before) << "rejected AdvanceTo, event " << i;
+    }
+    before = engine->SnapshotBytes();
+    absl::StatusOr<v1::Outcome> out = engine->Apply(e);
+    if (out.ok()) {
+      ++accepted;
+      continue;
+    }
+    ++rejected;
+    ASSERT_EQ(engine->SnapshotBytes(), before)
+        << "event " << i << " was rejected (" << out.status() << ") but changed the state: "
+        << e.ShortDebugString();
+    EXPECT_NE(out.status().code(), absl::StatusCode::kInternal) << out.status();
+  }
+  // The stream exercises both sides.
+  EXPECT_GT(rejected, 100);
+  EXPECT_GT(accepted, 100);
+}
+
+TEST_P(Property, NoMemberIsInTwoStatesAndDerivedCountsMatchTheRoster) {
+  const std::vector<v1::Event> events = Stream(1000);
+  std::unique_ptr<Engine> engine = Fresh();
+  ASSERT_EQ(Broken(*engine), "");
+  for (size_t i = 0; i < events.size(); ++i) {
+    Step(*engine, events[i]);
+    ASSERT_EQ(Broken(*engine), "") << "after event " << i << ": "
+                                   << events[i].ShortDebugString();
+  }
+  // Timers alone, far past every deadline.
+  ASSERT_TRUE(engine->AdvanceTo(engine->last_time_ms() + 30 * testing::kDay).ok());
+  EXPECT_EQ(Broken(*engine), "");
+}
+
+INSTANTIATE_TEST_SUITE_P(Streams, Property, ::testing::ValuesIn(kShapes),
+                         [](const ::testing::TestParamInfo<Shape>& info) {
+                           return std::string(info.param.name);
+                         });
+
+}  // namespace
+}  // namespace shequn
