@@ -170,7 +170,7 @@ struct Engine::State {
   void Dispatch(const v1::Event& e, v1::Outcome& out);
   void CarryOutFrom(int first_action, int64_t now, v1::Outcome& out);
   std::optional<int64_t> NextDue() const;
-  void RunDue(int64_t due, v1::Outcome& out);
+  void RunDue(int64_t due, int64_t until, v1::Outcome& out);
   void Remember(const v1::Event& e);
   void Forget(int64_t now);
 
@@ -231,7 +231,7 @@ std::optional<int64_t> Engine::State::NextDue() const {
 
 // Runs the parts' timers due at `due`, membership first, so a removal at a
 // deadline happens before awards computed at the same instant.
-void Engine::State::RunDue(int64_t due, v1::Outcome& out) {
+void Engine::State::RunDue(int64_t due, int64_t until, v1::Outcome& out) {
   const int first_of_all = out.actions_size();
   int first = out.actions_size();
   membership.RunDue(due, out);
@@ -245,7 +245,7 @@ void Engine::State::RunDue(int64_t due, v1::Outcome& out) {
   // Segments count the other parts' timer actions (exits, sanctions).
   segments.ObserveTimers(due, out, first_of_all);
   first = out.actions_size();
-  segments.RunDue(due, out);
+  segments.RunDue(due, until, out);
   CarryOutFrom(first, due, out);
   points.SyncMembers(out, first_of_all, "", due);
 }
@@ -365,7 +365,7 @@ absl::StatusOr<v1::Outcome> Engine::AdvanceTo(int64_t time_ms) {
   v1::Outcome out;
   for (std::optional<int64_t> due = s.NextDue(); due.has_value() && *due <= time_ms;
        due = s.NextDue()) {
-    s.RunDue(*due, out);
+    s.RunDue(*due, time_ms, out);
   }
   s.last_time_ms = time_ms;
   s.Forget(time_ms);

@@ -1,4 +1,5 @@
 #include "membership/membership.h"
+#include "engine/field_errors.h"
 
 #include <algorithm>
 
@@ -17,32 +18,21 @@ constexpr uint32_t kDefaultCapacity = 500;
 constexpr int64_t kDefaultGraceSeconds = 86400;
 constexpr int64_t kMillis = 1000;
 
-absl::Status Invalid(absl::string_view path, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(path, ": ", why));
-}
-
-absl::Status CheckUtf8(absl::string_view s, absl::string_view path) {
-  if (auto bad = text::FirstInvalidUtf8(s); bad.has_value()) {
-    return Invalid(path, absl::StrCat("invalid UTF-8 at byte ", *bad));
-  }
-  return absl::OkStatus();
-}
-
 // InvalidArgument when `s` is longer than `limit` bytes.
 absl::Status CheckSize(absl::string_view s, size_t limit, absl::string_view path) {
   if (s.size() <= limit) return absl::OkStatus();
-  return Invalid(path, absl::StrCat(s.size(), " bytes, limit ", limit));
+  return InvalidField(path, absl::StrCat(s.size(), " bytes, limit ", limit));
 }
 
 // A short UTF-8 string of at most `limit` bytes.
 absl::Status CheckText(absl::string_view s, size_t limit, absl::string_view path) {
   if (absl::Status st = CheckSize(s, limit, path); !st.ok()) return st;
-  return CheckUtf8(s, path);
+  return CheckUtf8Field(s, path);
 }
 
 absl::Status CheckEntries(int n, absl::string_view path) {
   if (n <= limits::kMaxEventEntries) return absl::OkStatus();
-  return Invalid(path, absl::StrCat(n, " entries, limit ", limits::kMaxEventEntries));
+  return InvalidField(path, absl::StrCat(n, " entries, limit ", limits::kMaxEventEntries));
 }
 
 bool HasThreshold(const v1::AdmissionPolicy& a, v1::Threshold t) {
@@ -139,7 +129,7 @@ std::optional<int32_t> Membership::FindGroup(absl::string_view id) const {
 
 absl::StatusOr<MemberIndex> Membership::ActiveMember(
     absl::string_view id, absl::string_view field) const {
-  if (id.empty()) return Invalid(field, "required");
+  if (id.empty()) return InvalidField(field, "required");
   if (absl::Status s = CheckSize(id, limits::kMaxIdBytes, field); !s.ok()) return s;
   std::optional<MemberIndex> m = Find(id);
   if (!m.has_value()) {
@@ -152,7 +142,7 @@ absl::StatusOr<MemberIndex> Membership::ActiveMember(
 absl::StatusOr<MemberIndex> Membership::ActorInGroup(const v1::Event& e) const {
   absl::StatusOr<MemberIndex> m = ActiveMember(e.actor(), "actor");
   if (!m.ok()) return m.status();
-  if (e.group().empty()) return Invalid("group", "required");
+  if (e.group().empty()) return InvalidField("group", "required");
   std::optional<int32_t> g = FindGroup(e.group());
   if (!g.has_value()) {
     return absl::NotFoundError(absl::StrCat("group: unknown group '", e.group(), "'"));
@@ -271,7 +261,7 @@ absl::Status Membership::CheckApply(const v1::Event& e) const {
       return s;
     }
     const std::string at = absl::StrCat("apply.attributes[", key, "]");
-    if (absl::Status s = CheckUtf8(key, at); !s.ok()) return s;
+    if (absl::Status s = CheckUtf8Field(key, at); !s.ok()) return s;
     if (absl::Status s = CheckText(value, limits::kMaxNameBytes, at); !s.ok()) return s;
   }
   if (absl::Status s = CheckEntries(a.completed_tasks_size(), "apply.completed_tasks");
@@ -286,16 +276,16 @@ absl::Status Membership::CheckApply(const v1::Event& e) const {
     }
   }
   if (a.fee_paid_cents() < 0 || a.fee_paid_cents() > limits::kMaxCents) {
-    return Invalid("apply.fee_paid_cents", absl::StrCat("outside 0..", limits::kMaxCents));
+    return InvalidField("apply.fee_paid_cents", absl::StrCat("outside 0..", limits::kMaxCents));
   }
   if (a.deposit_paid_cents() < 0 || a.deposit_paid_cents() > limits::kMaxCents) {
-    return Invalid("apply.deposit_paid_cents", absl::StrCat("outside 0..", limits::kMaxCents));
+    return InvalidField("apply.deposit_paid_cents", absl::StrCat("outside 0..", limits::kMaxCents));
   }
   if (!a.inviter().empty() && !Find(a.inviter()).has_value()) {
     return absl::NotFoundError(
         absl::StrCat("apply.inviter: unknown member '", a.inviter(), "'"));
   }
-  if (a.inviter() == e.actor()) return Invalid("apply.inviter", "nobody invites themselves");
+  if (a.inviter() == e.actor()) return InvalidField("apply.inviter", "nobody invites themselves");
   return absl::OkStatus();
 }
 
@@ -303,7 +293,7 @@ absl::Status Membership::CheckApprove(const v1::Event& e) const {
   const bool approve = e.has_approve();
   const absl::string_view id = approve ? e.approve().member() : e.reject().member();
   const absl::string_view field = approve ? "approve.member" : "reject.member";
-  if (id.empty()) return Invalid(field, "required");
+  if (id.empty()) return InvalidField(field, "required");
   if (absl::Status s = CheckSize(id, limits::kMaxIdBytes, field); !s.ok()) return s;
   if (!approve) {
     if (absl::Status s = CheckText(e.reject().reason(), limits::kMaxTextBytes, "reject.reason");
@@ -337,7 +327,7 @@ absl::Status Membership::CheckLeave(const v1::Event& e) const {
 
 absl::Status Membership::CheckRename(const v1::Event& e) const {
   if (absl::Status s = ActiveMember(e.actor(), "actor").status(); !s.ok()) return s;
-  if (e.rename().nickname().empty()) return Invalid("rename.nickname", "required");
+  if (e.rename().nickname().empty()) return InvalidField("rename.nickname", "required");
   return CheckText(e.rename().nickname(), limits::kMaxNameBytes, "rename.nickname");
 }
 
@@ -348,13 +338,13 @@ absl::Status Membership::CheckIntroduce(const v1::Event& e) const {
   size_t total = 0;
   for (const auto& [key, value] : fields) total += key.size() + value.size();
   if (total > limits::kMaxTextBytes) {
-    return Invalid("introduce.fields",
+    return InvalidField("introduce.fields",
                    absl::StrCat(total, " bytes in all, limit ", limits::kMaxTextBytes));
   }
   for (const auto& [key, value] : e.introduce().fields()) {
     const std::string at = absl::StrCat("introduce.fields[", key, "]");
-    if (absl::Status s = CheckUtf8(key, at); !s.ok()) return s;
-    if (absl::Status s = CheckUtf8(value, at); !s.ok()) return s;
+    if (absl::Status s = CheckUtf8Field(key, at); !s.ok()) return s;
+    if (absl::Status s = CheckUtf8Field(value, at); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -362,7 +352,7 @@ absl::Status Membership::CheckIntroduce(const v1::Event& e) const {
 absl::Status Membership::CheckActOnMember(const v1::Event& e,
                                           absl::string_view id, OperatorAct act,
                                           absl::string_view field) const {
-  if (id.empty()) return Invalid(field, "required");
+  if (id.empty()) return InvalidField(field, "required");
   if (absl::Status s = CheckSize(id, limits::kMaxIdBytes, field); !s.ok()) return s;
   if (e.has_remove() || e.has_ban()) {
     const bool ban = e.has_ban();
@@ -427,10 +417,10 @@ absl::Status Membership::CheckMove(const v1::Event& e) const {
 absl::Status Membership::CheckSetRole(const v1::Event& e) const {
   const v1::RoleChange& rc = e.set_role();
   if (rc.role() == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(rc.role())) {
-    return Invalid("set_role.role", "required");
+    return InvalidField("set_role.role", "required");
   }
   if (rc.role() == v1::ROLE_OWNER) {
-    return Invalid("set_role.role", "ownership cannot be given by set_role");
+    return InvalidField("set_role.role", "ownership cannot be given by set_role");
   }
   return CheckActOnMember(e, rc.member(), OperatorAct::kSetRole, "set_role.member");
 }
@@ -1086,11 +1076,11 @@ void Membership::SaveMember(MemberIndex index, v1::MemberRecord* r) const {
 absl::Status Membership::Load(const v1::MembershipState& state) {
   // Build into fresh containers so a bad snapshot leaves this object as it was.
   if (state.groups_size() > limits::kMaxGroups) {
-    return Invalid("membership.groups", absl::StrCat(state.groups_size(), " groups, limit ",
+    return InvalidField("membership.groups", absl::StrCat(state.groups_size(), " groups, limit ",
                                                      limits::kMaxGroups));
   }
   if (static_cast<size_t>(state.members_size()) > limits::kMaxMembers) {
-    return Invalid("membership.members", absl::StrCat(state.members_size(), " members, limit ",
+    return InvalidField("membership.members", absl::StrCat(state.members_size(), " members, limit ",
                                                        limits::kMaxMembers));
   }
   std::vector<Group> groups;
@@ -1098,10 +1088,10 @@ absl::Status Membership::Load(const v1::MembershipState& state) {
   for (int i = 0; i < state.groups_size(); ++i) {
     const v1::GroupRecord& r = state.groups(i);
     if (r.id().empty() || !group_by_id.emplace(r.id(), i).second) {
-      return Invalid(absl::StrCat("membership.groups[", i, "].id"), "missing or duplicate");
+      return InvalidField(absl::StrCat("membership.groups[", i, "].id"), "missing or duplicate");
     }
     if (r.capacity() == 0) {
-      return Invalid(absl::StrCat("membership.groups[", i, "].capacity"), "must be positive");
+      return InvalidField(absl::StrCat("membership.groups[", i, "].capacity"), "must be positive");
     }
     Group g;
     g.id = r.id();
@@ -1114,7 +1104,7 @@ absl::Status Membership::Load(const v1::MembershipState& state) {
   }
   for (const v1::GroupConfig& g : config_.groups()) {
     if (!group_by_id.contains(g.id())) {
-      return Invalid("membership.groups",
+      return InvalidField("membership.groups",
                      absl::StrCat("configured group '", g.id(), "' is missing"));
     }
   }
@@ -1124,16 +1114,16 @@ absl::Status Membership::Load(const v1::MembershipState& state) {
     const v1::MemberRecord& r = state.members(i);
     const std::string at = absl::StrCat("membership.members[", i, "]");
     if (r.id().empty() || !by_id.emplace(r.id(), i).second) {
-      return Invalid(at + ".id", "missing or duplicate");
+      return InvalidField(at + ".id", "missing or duplicate");
     }
     if (!v1::Role_IsValid(r.role()) || r.role() == v1::ROLE_UNSPECIFIED) {
-      return Invalid(at + ".role", "unknown role");
+      return InvalidField(at + ".role", "unknown role");
     }
     if (!v1::MemberStatus_IsValid(r.status()) || r.status() == v1::MEMBER_STATUS_UNSPECIFIED) {
-      return Invalid(at + ".status", "unknown status");
+      return InvalidField(at + ".status", "unknown status");
     }
     if (r.number() >= state.next_number()) {
-      return Invalid(at + ".number", "not below next_number");
+      return InvalidField(at + ".number", "not below next_number");
     }
     Member m;
     m.id = r.id();
@@ -1144,21 +1134,21 @@ absl::Status Membership::Load(const v1::MembershipState& state) {
     if (!r.group().empty()) {
       auto g = group_by_id.find(r.group());
       if (g == group_by_id.end()) {
-        return Invalid(at + ".group", absl::StrCat("unknown group '", r.group(), "'"));
+        return InvalidField(at + ".group", absl::StrCat("unknown group '", r.group(), "'"));
       }
       m.group = g->second;
     } else if (InCommunity(m.status)) {
-      return Invalid(at + ".group", "required for a member in the community");
+      return InvalidField(at + ".group", "required for a member in the community");
     }
     if (!r.team().empty()) {
       const auto& names = config_.teams().names();
       auto t = std::find(names.begin(), names.end(), r.team());
       if (t == names.end()) {
-        return Invalid(at + ".team", absl::StrCat("unknown team '", r.team(), "'"));
+        return InvalidField(at + ".team", absl::StrCat("unknown team '", r.team(), "'"));
       }
       m.team = static_cast<int32_t>(t - names.begin());
       if (!InCommunity(m.status)) {
-        return Invalid(at + ".team", "only a member in the community is in a team");
+        return InvalidField(at + ".team", "only a member in the community is in a team");
       }
     }
     m.channel = r.channel();
@@ -1186,7 +1176,7 @@ absl::Status Membership::Load(const v1::MembershipState& state) {
     if (inviter.empty()) continue;
     auto it = by_id.find(inviter);
     if (it == by_id.end()) {
-      return Invalid(absl::StrCat("membership.members[", i, "].inviter"),
+      return InvalidField(absl::StrCat("membership.members[", i, "].inviter"),
                      absl::StrCat("unknown member '", inviter, "'"));
     }
     members[i].inviter = it->second;
@@ -1196,17 +1186,17 @@ absl::Status Membership::Load(const v1::MembershipState& state) {
   for (int i = 0; i < state.waitlist_size(); ++i) {
     auto it = by_id.find(state.waitlist(i));
     if (it == by_id.end() || members[it->second].status != v1::MEMBER_STATUS_WAITLISTED) {
-      return Invalid(absl::StrCat("membership.waitlist[", i, "]"), "not a waitlisted member");
+      return InvalidField(absl::StrCat("membership.waitlist[", i, "]"), "not a waitlisted member");
     }
     if (queued[it->second]) {
-      return Invalid(absl::StrCat("membership.waitlist[", i, "]"), "listed twice");
+      return InvalidField(absl::StrCat("membership.waitlist[", i, "]"), "listed twice");
     }
     queued[it->second] = true;
     waitlist.push_back(it->second);
   }
   for (size_t i = 0; i < members.size(); ++i) {
     if (members[i].status == v1::MEMBER_STATUS_WAITLISTED && !queued[i]) {
-      return Invalid(absl::StrCat("membership.members[", i, "].status"),
+      return InvalidField(absl::StrCat("membership.members[", i, "].status"),
                      "waitlisted but not in the waitlist");
     }
   }

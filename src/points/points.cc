@@ -1,5 +1,6 @@
 // Dispatch, config validation, timers and snapshots of the points part.
 #include "points/points.h"
+#include "engine/field_errors.h"
 
 #include <algorithm>
 #include <tuple>
@@ -15,20 +16,9 @@ constexpr int64_t kMaxRulePoints = 1'000'000;
 constexpr int64_t kDefaultMaxAdjustment = 1'000'000;
 constexpr int64_t kDayMs = 86'400'000;
 
-absl::Status Invalid(absl::string_view path, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(path, ": ", why));
-}
-
-absl::Status CheckText(absl::string_view s, absl::string_view path) {
-  if (auto bad = text::FirstInvalidUtf8(s); bad.has_value()) {
-    return Invalid(path, absl::StrCat("invalid UTF-8 at byte ", *bad));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CheckAmount(int64_t v, int64_t lo, absl::string_view path) {
   if (v < lo || v > kMaxRulePoints) {
-    return Invalid(path, absl::StrCat(v, " is outside [", lo, ", ", kMaxRulePoints, "]"));
+    return InvalidField(path, absl::StrCat(v, " is outside [", lo, ", ", kMaxRulePoints, "]"));
   }
   return absl::OkStatus();
 }
@@ -39,7 +29,7 @@ bool CalendarPeriod(v1::Period p) {
 }
 
 absl::Status CheckPeriod(v1::Period p, absl::string_view path) {
-  if (!CalendarPeriod(p)) return Invalid(path, "must be DAY, WEEK, HALF_MONTH or MONTH");
+  if (!CalendarPeriod(p)) return InvalidField(path, "must be DAY, WEEK, HALF_MONTH or MONTH");
   return absl::OkStatus();
 }
 
@@ -48,25 +38,25 @@ absl::Status ValidateRules(const v1::PointsConfig& p) {
   for (int i = 0; i < p.rules_size(); ++i) {
     const v1::PointRule& r = p.rules(i);
     const std::string at = absl::StrCat("points.rules[", i, "]");
-    if (r.kind().empty()) return Invalid(absl::StrCat(at, ".kind"), "required");
-    if (auto s = CheckText(r.kind(), absl::StrCat(at, ".kind")); !s.ok()) return s;
+    if (r.kind().empty()) return InvalidField(absl::StrCat(at, ".kind"), "required");
+    if (auto s = CheckUtf8Field(r.kind(), absl::StrCat(at, ".kind")); !s.ok()) return s;
     if (auto s = CheckAmount(r.points(), 1, absl::StrCat(at, ".points")); !s.ok()) return s;
-    if (r.daily_cap() < 0) return Invalid(absl::StrCat(at, ".daily_cap"), "must not be negative");
-    if (r.weekly_cap() < 0) return Invalid(absl::StrCat(at, ".weekly_cap"), "must not be negative");
+    if (r.daily_cap() < 0) return InvalidField(absl::StrCat(at, ".daily_cap"), "must not be negative");
+    if (r.weekly_cap() < 0) return InvalidField(absl::StrCat(at, ".weekly_cap"), "must not be negative");
     if (r.repeat_percent() > 100) {
-      return Invalid(absl::StrCat(at, ".repeat_percent"), "must be at most 100");
+      return InvalidField(absl::StrCat(at, ".repeat_percent"), "must be at most 100");
     }
     if (r.effective_from_ms() < 0) {
-      return Invalid(absl::StrCat(at, ".effective_from_ms"), "must not be negative");
+      return InvalidField(absl::StrCat(at, ".effective_from_ms"), "must not be negative");
     }
     std::pair<std::string, int64_t> key(r.kind(), r.effective_from_ms());
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
-      return Invalid(at, absl::StrCat("another rule for kind '", r.kind(),
+      return InvalidField(at, absl::StrCat("another rule for kind '", r.kind(),
                                       "' takes effect at the same time"));
     }
     seen.push_back(std::move(key));
   }
-  if (p.member_daily_cap() < 0) return Invalid("points.member_daily_cap", "must not be negative");
+  if (p.member_daily_cap() < 0) return InvalidField("points.member_daily_cap", "must not be negative");
   return absl::OkStatus();
 }
 
@@ -74,15 +64,15 @@ absl::Status ValidateCheckInsAndTasks(const v1::PointsConfig& p) {
   for (int i = 0; i < p.check_in().streak_bonuses_size(); ++i) {
     const v1::StreakBonus& b = p.check_in().streak_bonuses(i);
     const std::string at = absl::StrCat("points.check_in.streak_bonuses[", i, "]");
-    if (b.days() == 0) return Invalid(absl::StrCat(at, ".days"), "must be positive");
+    if (b.days() == 0) return InvalidField(absl::StrCat(at, ".days"), "must be positive");
     if (auto s = CheckAmount(b.points(), 1, absl::StrCat(at, ".points")); !s.ok()) return s;
   }
   if (p.check_in().make_up_max_days_back() > 366) {
-    return Invalid("points.check_in.make_up_max_days_back", "must be at most 366");
+    return InvalidField("points.check_in.make_up_max_days_back", "must be at most 366");
   }
   const int64_t late = p.tasks().late_window_seconds();
   if (late < 0 || late > 366 * 86400) {
-    return Invalid("points.tasks.late_window_seconds", "must be in [0, one year]");
+    return InvalidField("points.tasks.late_window_seconds", "must be in [0, one year]");
   }
   return absl::OkStatus();
 }
@@ -93,23 +83,23 @@ absl::Status ValidateAwards(const v1::CommunityConfig& c) {
   for (int i = 0; i < p.awards_size(); ++i) {
     const v1::AwardConfig& a = p.awards(i);
     const std::string at = absl::StrCat("points.awards[", i, "]");
-    if (a.name().empty()) return Invalid(absl::StrCat(at, ".name"), "required");
+    if (a.name().empty()) return InvalidField(absl::StrCat(at, ".name"), "required");
     if (std::find(names.begin(), names.end(), a.name()) != names.end()) {
-      return Invalid(absl::StrCat(at, ".name"), absl::StrCat("duplicate award '", a.name(), "'"));
+      return InvalidField(absl::StrCat(at, ".name"), absl::StrCat("duplicate award '", a.name(), "'"));
     }
     names.push_back(a.name());
     for (auto [text, field] : {std::pair{&a.name(), "name"}, {&a.title(), "title"},
                                {&a.prize(), "prize"}}) {
-      if (auto s = CheckText(*text, absl::StrCat(at, ".", field)); !s.ok()) return s;
+      if (auto s = CheckUtf8Field(*text, absl::StrCat(at, ".", field)); !s.ok()) return s;
     }
     if (auto s = CheckPeriod(a.period(), absl::StrCat(at, ".period")); !s.ok()) return s;
-    if (!v1::Metric_IsValid(a.metric())) return Invalid(absl::StrCat(at, ".metric"), "unknown");
-    if (!v1::Scope_IsValid(a.scope())) return Invalid(absl::StrCat(at, ".scope"), "unknown");
+    if (!v1::Metric_IsValid(a.metric())) return InvalidField(absl::StrCat(at, ".metric"), "unknown");
+    if (!v1::Scope_IsValid(a.scope())) return InvalidField(absl::StrCat(at, ".scope"), "unknown");
     if (a.scope() == v1::SCOPE_TEAM && c.teams().names_size() == 0) {
-      return Invalid(absl::StrCat(at, ".scope"), "SCOPE_TEAM needs teams.names");
+      return InvalidField(absl::StrCat(at, ".scope"), "SCOPE_TEAM needs teams.names");
     }
     if (a.top_n() == 0 || a.top_n() > 10000) {
-      return Invalid(absl::StrCat(at, ".top_n"), "must be in [1, 10000]");
+      return InvalidField(absl::StrCat(at, ".top_n"), "must be in [1, 10000]");
     }
     for (int j = 0; j < a.points_by_place_size(); ++j) {
       if (auto s = CheckAmount(a.points_by_place(j), 0,
@@ -118,9 +108,9 @@ absl::Status ValidateAwards(const v1::CommunityConfig& c) {
         return s;
       }
     }
-    if (a.prize_cents() < 0) return Invalid(absl::StrCat(at, ".prize_cents"), "must not be negative");
+    if (a.prize_cents() < 0) return InvalidField(absl::StrCat(at, ".prize_cents"), "must not be negative");
     if (a.review_at_half_month() && a.period() != v1::PERIOD_MONTH) {
-      return Invalid(absl::StrCat(at, ".review_at_half_month"), "needs PERIOD_MONTH");
+      return InvalidField(absl::StrCat(at, ".review_at_half_month"), "needs PERIOD_MONTH");
     }
   }
   return absl::OkStatus();
@@ -130,39 +120,39 @@ absl::Status ValidateOthers(const v1::CommunityConfig& c) {
   const v1::PointsConfig& p = c.points();
   for (int i = 0; i < p.titles_size(); ++i) {
     const std::string at = absl::StrCat("points.titles[", i, "]");
-    if (p.titles(i).title().empty()) return Invalid(absl::StrCat(at, ".title"), "required");
-    if (auto s = CheckText(p.titles(i).title(), absl::StrCat(at, ".title")); !s.ok()) return s;
+    if (p.titles(i).title().empty()) return InvalidField(absl::StrCat(at, ".title"), "required");
+    if (auto s = CheckUtf8Field(p.titles(i).title(), absl::StrCat(at, ".title")); !s.ok()) return s;
     if (p.titles(i).min_balance() <= 0) {
-      return Invalid(absl::StrCat(at, ".min_balance"), "must be positive");
+      return InvalidField(absl::StrCat(at, ".min_balance"), "must be positive");
     }
   }
   if (p.has_elimination()) {
     const v1::PointsElimination& e = p.elimination();
     if (auto s = CheckPeriod(e.period(), "points.elimination.period"); !s.ok()) return s;
     if (e.lowest_n() == 0 && e.below_points() == 0) {
-      return Invalid("points.elimination", "set lowest_n or below_points");
+      return InvalidField("points.elimination", "set lowest_n or below_points");
     }
     if (e.warn_before_seconds() < 0 || e.warn_before_seconds() > 31 * 86400) {
-      return Invalid("points.elimination.warn_before_seconds", "must be in [0, 31 days]");
+      return InvalidField("points.elimination.warn_before_seconds", "must be in [0, 31 days]");
     }
   }
   if (p.has_team_contest()) {
     const v1::TeamContest& t = p.team_contest();
     if (auto s = CheckPeriod(t.period(), "points.team_contest.period"); !s.ok()) return s;
-    if (c.teams().names_size() == 0) return Invalid("points.team_contest", "needs teams.names");
+    if (c.teams().names_size() == 0) return InvalidField("points.team_contest", "needs teams.names");
     if (auto s = CheckAmount(t.winner_points(), 0, "points.team_contest.winner_points"); !s.ok()) {
       return s;
     }
   }
   if (p.expiry().expire_after_days() > 3650) {
-    return Invalid("points.expiry.expire_after_days", "must be at most 3650");
+    return InvalidField("points.expiry.expire_after_days", "must be at most 3650");
   }
-  if (p.max_adjustment() < 0) return Invalid("points.max_adjustment", "must not be negative");
+  if (p.max_adjustment() < 0) return InvalidField("points.max_adjustment", "must not be negative");
   if (p.decay().percent() > 100) {
-    return Invalid("points.decay.percent", absl::StrCat(p.decay().percent(), " is outside [0, 100]"));
+    return InvalidField("points.decay.percent", absl::StrCat(p.decay().percent(), " is outside [0, 100]"));
   }
   if (p.decay().period_days() > 3650) {
-    return Invalid("points.decay.period_days",
+    return InvalidField("points.decay.period_days",
                    absl::StrCat(p.decay().period_days(), " is outside [0, 3650]"));
   }
   return LiveBoards::ValidateConfig(c);
@@ -439,9 +429,9 @@ absl::Status Points::Load(const v1::PointsState& state, int64_t now) {
     const std::string at = absl::StrCat("points.ledger[", i, "]");
     absl::StatusOr<MemberIndex> m = member(en.member(), absl::StrCat(at, ".member"));
     if (!m.ok()) return m.status();
-    if (en.time_ms() < previous) return Invalid(absl::StrCat(at, ".time_ms"), "out of order");
+    if (en.time_ms() < previous) return InvalidField(absl::StrCat(at, ".time_ms"), "out of order");
     if (!data.ledger.CanPost(*m, en.amount())) {
-      return Invalid(absl::StrCat(at, ".amount"), "balance overflows");
+      return InvalidField(absl::StrCat(at, ".amount"), "balance overflows");
     }
     previous = en.time_ms();
     data.ledger.Post(*m, en.amount(), en.cause(), en.reason(), en.event_id(), en.time_ms(),
@@ -458,7 +448,7 @@ absl::Status Points::Load(const v1::PointsState& state, int64_t now) {
     if (!std::is_sorted(s.check_in_days.begin(), s.check_in_days.end()) ||
         std::adjacent_find(s.check_in_days.begin(), s.check_in_days.end()) !=
             s.check_in_days.end()) {
-      return Invalid(absl::StrCat(at, ".check_in_days"), "not strictly ascending");
+      return InvalidField(absl::StrCat(at, ".check_in_days"), "not strictly ascending");
     }
     s.make_up_month = ms.make_ups_used() > 0 || ms.make_up_month() != 0 ? ms.make_up_month() : -1;
     s.make_ups_used = ms.make_ups_used();
@@ -490,14 +480,14 @@ absl::Status Points::Load(const v1::PointsState& state, int64_t now) {
     const v1::TaskState& ts = state.tasks(i);
     const std::string at = absl::StrCat("points.tasks[", i, "]");
     if (ts.task_id().empty() || data.task_ids.contains(ts.task_id())) {
-      return Invalid(absl::StrCat(at, ".task_id"), "empty or duplicate");
+      return InvalidField(absl::StrCat(at, ".task_id"), "empty or duplicate");
     }
     Task& t = data.tasks.emplace_back();
     t.id = ts.task_id();
     t.title = ts.title();
     if (!ts.group().empty()) {
       std::optional<int32_t> g = members_.FindGroup(ts.group());
-      if (!g.has_value()) return Invalid(absl::StrCat(at, ".group"), "unknown group");
+      if (!g.has_value()) return InvalidField(absl::StrCat(at, ".group"), "unknown group");
       t.group = *g;
     }
     t.assigned_ms = ts.assigned_ms();
@@ -508,7 +498,7 @@ absl::Status Points::Load(const v1::PointsState& state, int64_t now) {
       absl::StatusOr<MemberIndex> m = member(id, absl::StrCat(at, ".submitted"));
       if (!m.ok()) return m.status();
       if (!t.submitted_set.insert(*m).second) {
-        return Invalid(absl::StrCat(at, ".submitted"), "duplicate member");
+        return InvalidField(absl::StrCat(at, ".submitted"), "duplicate member");
       }
       t.submitted.push_back(*m);
     }
@@ -523,10 +513,10 @@ absl::Status Points::Load(const v1::PointsState& state, int64_t now) {
     const std::string at = absl::StrCat("points.polls[", i, "]");
     const std::string& id = ps.opening().poll_id();
     if (id.empty() || data.poll_ids.contains(id)) {
-      return Invalid(absl::StrCat(at, ".opening.poll_id"), "empty or duplicate");
+      return InvalidField(absl::StrCat(at, ".opening.poll_id"), "empty or duplicate");
     }
     if (ps.tallies_size() != ps.opening().options_size()) {
-      return Invalid(absl::StrCat(at, ".tallies"), "one per option required");
+      return InvalidField(absl::StrCat(at, ".tallies"), "one per option required");
     }
     Poll& p = data.polls.emplace_back();
     p.opening = ps.opening();
@@ -536,7 +526,7 @@ absl::Status Points::Load(const v1::PointsState& state, int64_t now) {
       absl::StatusOr<MemberIndex> m = member(b.member(), absl::StrCat(at, ".ballots"));
       if (!m.ok()) return m.status();
       if (!p.voters.insert(*m).second) {
-        return Invalid(absl::StrCat(at, ".ballots"), "duplicate voter");
+        return InvalidField(absl::StrCat(at, ".ballots"), "duplicate voter");
       }
       p.ballots.emplace_back(*m, std::vector<uint32_t>(b.options().begin(), b.options().end()));
     }
@@ -552,7 +542,7 @@ absl::Status Points::Load(const v1::PointsState& state, int64_t now) {
         member(l.member(), absl::StrCat("points.expiry[", i, "].member"));
     if (!m.ok()) return m.status();
     if (!data.lots.empty() && l.expire_ms() < data.lots.back().expire_ms) {
-      return Invalid(absl::StrCat("points.expiry[", i, "].expire_ms"), "out of order");
+      return InvalidField(absl::StrCat("points.expiry[", i, "].expire_ms"), "out of order");
     }
     data.lots.push_back({l.expire_ms(), *m, l.amount()});
   }

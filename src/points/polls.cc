@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "engine/field_errors.h"
 #include "absl/strings/str_join.h"
 #include "engine/actions.h"
 #include "points/points.h"
@@ -10,13 +11,6 @@
 
 namespace shequn::points {
 namespace {
-
-absl::Status CheckText(absl::string_view s, absl::string_view path) {
-  if (auto bad = text::FirstInvalidUtf8(s); bad.has_value()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": invalid UTF-8 at byte ", *bad));
-  }
-  return absl::OkStatus();
-}
 
 constexpr int kMaxOptions = 100;
 
@@ -28,8 +22,8 @@ absl::Status Points::CheckOpenPoll(const v1::Event& e) const {
   }
   const v1::PollOpening& p = e.open_poll();
   if (p.poll_id().empty()) return absl::InvalidArgumentError("open_poll.poll_id: required");
-  if (auto s = CheckText(p.poll_id(), "open_poll.poll_id"); !s.ok()) return s;
-  if (auto s = CheckText(p.question(), "open_poll.question"); !s.ok()) return s;
+  if (auto s = CheckUtf8Field(p.poll_id(), "open_poll.poll_id"); !s.ok()) return s;
+  if (auto s = CheckUtf8Field(p.question(), "open_poll.question"); !s.ok()) return s;
   if (d_.poll_ids.contains(p.poll_id())) {
     return absl::AlreadyExistsError(
         absl::StrCat("open_poll.poll_id: poll '", p.poll_id(), "' already exists"));
@@ -41,7 +35,7 @@ absl::Status Points::CheckOpenPoll(const v1::Event& e) const {
   for (int i = 0; i < p.options_size(); ++i) {
     const std::string at = absl::StrCat("open_poll.options[", i, "]");
     if (p.options(i).empty()) return absl::InvalidArgumentError(absl::StrCat(at, ": empty"));
-    if (auto s = CheckText(p.options(i), at); !s.ok()) return s;
+    if (auto s = CheckUtf8Field(p.options(i), at); !s.ok()) return s;
   }
   if (p.closes_ms() != 0 && p.closes_ms() <= e.time_ms()) {
     return absl::InvalidArgumentError(absl::StrCat(

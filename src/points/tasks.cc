@@ -1,30 +1,20 @@
 // Tasks (D-7.2): assignments with deadlines, on-time/late/missing counts,
 // graduation eligibility and results elimination (成果淘汰, D-6.1).
 #include "absl/strings/str_cat.h"
+#include "engine/field_errors.h"
 #include "engine/actions.h"
 #include "points/points.h"
 #include "text/utf8.h"
 
 namespace shequn::points {
-namespace {
-
-absl::Status CheckText(absl::string_view s, absl::string_view path) {
-  if (auto bad = text::FirstInvalidUtf8(s); bad.has_value()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": invalid UTF-8 at byte ", *bad));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 absl::Status Points::CheckAssign(const v1::Event& e) const {
   if (auto s = members_.AuthorizeOperator(e, OperatorAct::kAssignTask, std::nullopt); !s.ok()) {
     return s;
   }
   const v1::TaskAssignment& t = e.assign_task();
   if (t.task_id().empty()) return absl::InvalidArgumentError("assign_task.task_id: required");
-  if (auto s = CheckText(t.task_id(), "assign_task.task_id"); !s.ok()) return s;
-  if (auto s = CheckText(t.title(), "assign_task.title"); !s.ok()) return s;
+  if (auto s = CheckUtf8Field(t.task_id(), "assign_task.task_id"); !s.ok()) return s;
+  if (auto s = CheckUtf8Field(t.title(), "assign_task.title"); !s.ok()) return s;
   if (d_.task_ids.contains(t.task_id())) {
     return absl::AlreadyExistsError(
         absl::StrCat("assign_task.task_id: task '", t.task_id(), "' already exists"));
@@ -47,7 +37,7 @@ absl::Status Points::CheckSubmit(const v1::Event& e) const {
   absl::StatusOr<MemberIndex> m = members_.ActiveMember(e.actor(), "actor");
   if (!m.ok()) return m.status();
   const v1::TaskSubmission& s = e.submit_task();
-  if (auto st = CheckText(s.content(), "submit_task.content"); !st.ok()) return st;
+  if (auto st = CheckUtf8Field(s.content(), "submit_task.content"); !st.ok()) return st;
   auto it = d_.task_ids.find(s.task_id());
   if (it == d_.task_ids.end()) {
     return absl::NotFoundError(

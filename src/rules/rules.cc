@@ -1,4 +1,5 @@
 #include "rules/rules.h"
+#include "engine/field_errors.h"
 
 #include <algorithm>
 
@@ -13,10 +14,6 @@ namespace {
 constexpr int64_t kMillis = 1000;
 constexpr absl::string_view kFlooding = "flooding";
 constexpr absl::string_view kOversize = "oversize";
-
-absl::Status Invalid(absl::string_view path, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(path, ": ", why));
-}
 
 // FNV-1a: stable across processes, unlike absl::Hash, so it can be saved.
 uint64_t StableHash(absl::string_view s) {
@@ -84,19 +81,19 @@ absl::Status Rules::Check(const v1::Event& e) const {
 absl::Status Rules::CheckMessage(const v1::Event& e) const {
   if (absl::Status s = members_.ActorInGroup(e).status(); !s.ok()) return s;
   const v1::Message& msg = e.message();
-  if (msg.message_id().empty()) return Invalid("message.message_id", "required");
+  if (msg.message_id().empty()) return InvalidField("message.message_id", "required");
   if (FindMessage(msg.message_id()) != nullptr) {
     return absl::AlreadyExistsError(
         absl::StrCat("message.message_id: message '", msg.message_id(), "' was seen before"));
   }
   if (msg.text().size() > kMaxMessageBytes) {
-    return Invalid("message.text", absl::StrCat(msg.text().size(), " bytes, limit ",
+    return InvalidField("message.text", absl::StrCat(msg.text().size(), " bytes, limit ",
                                                 kMaxMessageBytes));
   }
   if (auto bad = text::FirstInvalidUtf8(msg.text()); bad.has_value()) {
-    return Invalid("message.text", absl::StrCat("invalid UTF-8 at byte ", *bad));
+    return InvalidField("message.text", absl::StrCat("invalid UTF-8 at byte ", *bad));
   }
-  if (!v1::MessageKind_IsValid(msg.kind())) return Invalid("message.kind", "unknown kind");
+  if (!v1::MessageKind_IsValid(msg.kind())) return InvalidField("message.kind", "unknown kind");
   return absl::OkStatus();
 }
 
@@ -109,7 +106,7 @@ absl::Status Rules::CheckReport(const v1::Event& e) const {
                                             e.report().message_id(), "'"));
   }
   if (msg->author == *reporter) {
-    return Invalid("report.message_id", "members cannot report their own message");
+    return InvalidField("report.message_id", "members cannot report their own message");
   }
   if (std::find(msg->reporters.begin(), msg->reporters.end(), *reporter) !=
       msg->reporters.end()) {
@@ -121,7 +118,7 @@ absl::Status Rules::CheckReport(const v1::Event& e) const {
 absl::Status Rules::CheckSanction(const v1::Event& e) const {
   const v1::Sanction& s = e.sanction();
   if (s.kind() == v1::SANCTION_KIND_UNSPECIFIED || !v1::SanctionKind_IsValid(s.kind())) {
-    return Invalid("sanction.kind", "required (warn, mute or unmute)");
+    return InvalidField("sanction.kind", "required (warn, mute or unmute)");
   }
   absl::StatusOr<MemberIndex> target = members_.ActiveMember(s.member(), "sanction.member");
   if (!target.ok()) return target.status();
@@ -129,7 +126,7 @@ absl::Status Rules::CheckSanction(const v1::Event& e) const {
     return st;
   }
   if (s.kind() == v1::SANCTION_KIND_MUTE && s.duration_seconds() <= 0) {
-    return Invalid("sanction.duration_seconds", "must be positive for a mute");
+    return InvalidField("sanction.duration_seconds", "must be positive for a mute");
   }
   const MemberRules* st = find_state(*target);
   if (s.kind() == v1::SANCTION_KIND_UNMUTE && (st == nullptr || st->mute_until_ms <= e.time_ms())) {
@@ -544,7 +541,7 @@ absl::Status Rules::Load(const v1::RulesState& state) {
   auto member = [&](absl::string_view id, absl::string_view path) -> absl::StatusOr<MemberIndex> {
     std::optional<MemberIndex> m = members_.Find(id);
     if (!m.has_value()) {
-      return Invalid(path, absl::StrCat("unknown member '", id, "'"));
+      return InvalidField(path, absl::StrCat("unknown member '", id, "'"));
     }
     return *m;
   };
@@ -560,7 +557,7 @@ absl::Status Rules::Load(const v1::RulesState& state) {
     st.strikes.assign(r.strikes().begin(), r.strikes().end());
     for (const v1::Strike& s : st.strikes) {
       if (s.id() == 0 || s.id() >= state.next_strike_id()) {
-        return Invalid(at + ".strikes", "strike id outside 1..next_strike_id");
+        return InvalidField(at + ".strikes", "strike id outside 1..next_strike_id");
       }
     }
     st.recent_ms.assign(r.recent_message_ms().begin(), r.recent_message_ms().end());
@@ -584,7 +581,7 @@ absl::Status Rules::Load(const v1::RulesState& state) {
     absl::StatusOr<MemberIndex> author = member(r.author(), at + ".author");
     if (!author.ok()) return author.status();
     if (r.message_id().empty() || !seq.emplace(r.message_id(), i).second) {
-      return Invalid(at + ".message_id", "missing or duplicate");
+      return InvalidField(at + ".message_id", "missing or duplicate");
     }
     Remembered msg{r.message_id(), *author, r.group(), r.time_ms(), {}, r.hidden()};
     for (const std::string& rep : r.reporters()) {

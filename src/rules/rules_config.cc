@@ -1,4 +1,5 @@
 #include "rules/rules_config.h"
+#include "engine/field_errors.h"
 
 #include "absl/strings/str_cat.h"
 
@@ -7,10 +8,6 @@ namespace {
 
 constexpr int64_t kMillis = 1000;
 constexpr int64_t kDaySeconds = 86400;
-
-absl::Status Invalid(absl::string_view path, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(path, ": ", why));
-}
 
 std::vector<v1::LadderStep> DefaultLadder() {
   std::vector<v1::LadderStep> steps(3);
@@ -28,9 +25,9 @@ absl::Status ValidateLadder(const google::protobuf::RepeatedPtrField<v1::LadderS
   for (int i = 0; i < ladder.size(); ++i) {
     const v1::LadderStep& s = ladder[i];
     const std::string at = absl::StrCat(path, "[", i, "]");
-    if (s.mute_seconds() < 0) return Invalid(at + ".mute_seconds", "must not be negative");
+    if (s.mute_seconds() < 0) return InvalidField(at + ".mute_seconds", "must not be negative");
     if (!s.warn() && !s.announce() && s.mute_seconds() == 0 && !s.remove() && !s.ban()) {
-      return Invalid(at, "a step must warn, announce, mute, remove or ban");
+      return InvalidField(at, "a step must warn, announce, mute, remove or ban");
     }
   }
   return absl::OkStatus();
@@ -104,23 +101,23 @@ absl::Status ValidateRulesConfig(const v1::RulesConfig& c) {
   for (int i = 0; i < c.categories_size(); ++i) {
     const v1::CategoryRule& rule = c.categories(i);
     const std::string at = absl::StrCat("rules.categories[", i, "]");
-    if (rule.category().empty()) return Invalid(at + ".category", "required");
+    if (rule.category().empty()) return InvalidField(at + ".category", "required");
     if (!seen.insert(rule.category()).second) {
-      return Invalid(at + ".category", absl::StrCat("duplicate category '", rule.category(), "'"));
+      return InvalidField(at + ".category", absl::StrCat("duplicate category '", rule.category(), "'"));
     }
     if (rule.deposit_deduction_cents() < 0) {
-      return Invalid(at + ".deposit_deduction_cents", "must not be negative");
+      return InvalidField(at + ".deposit_deduction_cents", "must not be negative");
     }
     if (absl::Status s = ValidateLadder(rule.ladder(), at + ".ladder"); !s.ok()) return s;
   }
   const v1::FloodRule& f = c.flood();
-  if (f.max_messages() > 1000) return Invalid("rules.flood.max_messages", "at most 1000");
+  if (f.max_messages() > 1000) return InvalidField("rules.flood.max_messages", "at most 1000");
   if (f.max_messages() > 0 && f.window_seconds() <= 0) {
-    return Invalid("rules.flood.window_seconds", "must be positive when max_messages is set");
+    return InvalidField("rules.flood.window_seconds", "must be positive when max_messages is set");
   }
-  if (f.window_seconds() < 0) return Invalid("rules.flood.window_seconds", "must not be negative");
+  if (f.window_seconds() < 0) return InvalidField("rules.flood.window_seconds", "must not be negative");
   if (f.repeat_window_seconds() < 0) {
-    return Invalid("rules.flood.repeat_window_seconds", "must not be negative");
+    return InvalidField("rules.flood.repeat_window_seconds", "must not be negative");
   }
   const std::pair<int64_t, const char*> non_negative[] = {
       {c.strike_expiry_seconds(), "rules.strike_expiry_seconds"},
@@ -129,7 +126,7 @@ absl::Status ValidateRulesConfig(const v1::RulesConfig& c) {
       {c.message_memory_seconds(), "rules.message_memory_seconds"},
   };
   for (const auto& [value, path] : non_negative) {
-    if (value < 0) return Invalid(path, "must not be negative");
+    if (value < 0) return InvalidField(path, "must not be negative");
   }
   return absl::OkStatus();
 }

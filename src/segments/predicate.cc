@@ -1,4 +1,5 @@
 #include "segments/predicate.h"
+#include "engine/field_errors.h"
 
 #include "absl/strings/str_cat.h"
 #include "text/utf8.h"
@@ -7,10 +8,6 @@ namespace shequn::segments {
 namespace {
 
 constexpr int kMaxDepth = 32;
-
-absl::Status Invalid(absl::string_view path, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(path, ": ", why));
-}
 
 bool Compare(int64_t actual, v1::Comparison op, int64_t value) {
   switch (op) {
@@ -23,7 +20,7 @@ bool Compare(int64_t actual, v1::Comparison op, int64_t value) {
 }
 
 absl::Status ValidateComparison(v1::Comparison op, const std::string& path) {
-  if (!v1::Comparison_IsValid(op)) return Invalid(path, absl::StrCat("unknown comparison ", op));
+  if (!v1::Comparison_IsValid(op)) return InvalidField(path, absl::StrCat("unknown comparison ", op));
   return absl::OkStatus();
 }
 
@@ -31,14 +28,14 @@ absl::Status ValidateComparison(v1::Comparison op, const std::string& path) {
 
 absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
                                int max_window_days, int depth) {
-  if (depth > kMaxDepth) return Invalid(path, "nested deeper than 32 levels");
+  if (depth > kMaxDepth) return InvalidField(path, "nested deeper than 32 levels");
   switch (p.is_case()) {
     case v1::Predicate::kAll:
     case v1::Predicate::kAny: {
       const bool all = p.is_case() == v1::Predicate::kAll;
       const auto& items = all ? p.all().items() : p.any().items();
       const std::string list = absl::StrCat(path, all ? ".all" : ".any");
-      if (items.empty()) return Invalid(list, "needs at least one item");
+      if (items.empty()) return InvalidField(list, "needs at least one item");
       for (int i = 0; i < items.size(); ++i) {
         if (absl::Status s = ValidatePredicate(items[i], absl::StrCat(list, ".items[", i, "]"),
                                                max_window_days, depth + 1);
@@ -54,14 +51,14 @@ absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
       const v1::CounterCondition& c = p.counter();
       const std::string at = absl::StrCat(path, ".counter");
       if (!CounterByName(c.name()).has_value()) {
-        return Invalid(absl::StrCat(at, ".name"),
+        return InvalidField(absl::StrCat(at, ".name"),
                        absl::StrCat("unknown counter '", text::FirstInvalidUtf8(c.name()).has_value()
                                                              ? "<invalid UTF-8>"
                                                              : c.name(),
                                     "' (known: ", CounterNames(), ")"));
       }
       if (c.window_days() < 0 || c.window_days() > max_window_days) {
-        return Invalid(absl::StrCat(at, ".window_days"),
+        return InvalidField(absl::StrCat(at, ".window_days"),
                        absl::StrCat("must be in 1..", max_window_days,
                                     " (the longest window), or 0 for the longest; got ",
                                     c.window_days()));
@@ -70,18 +67,18 @@ absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
     }
     case v1::Predicate::kTier:
       if (p.tier() == v1::TIER_UNSPECIFIED || !v1::Tier_IsValid(p.tier())) {
-        return Invalid(absl::StrCat(path, ".tier"), "must be a tier");
+        return InvalidField(absl::StrCat(path, ".tier"), "must be a tier");
       }
       return absl::OkStatus();
     case v1::Predicate::kTag:
-      if (p.tag().empty()) return Invalid(absl::StrCat(path, ".tag"), "must not be empty");
+      if (p.tag().empty()) return InvalidField(absl::StrCat(path, ".tag"), "must not be empty");
       if (text::FirstInvalidUtf8(p.tag()).has_value()) {
-        return Invalid(absl::StrCat(path, ".tag"), "invalid UTF-8");
+        return InvalidField(absl::StrCat(path, ".tag"), "invalid UTF-8");
       }
       return absl::OkStatus();
     case v1::Predicate::kRole:
       if (p.role() == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(p.role())) {
-        return Invalid(absl::StrCat(path, ".role"), "must be a role");
+        return InvalidField(absl::StrCat(path, ".role"), "must be a role");
       }
       return absl::OkStatus();
     case v1::Predicate::kPoints:
@@ -90,16 +87,16 @@ absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
       return ValidateComparison(p.tenure_days().op(), absl::StrCat(path, ".tenure_days.op"));
     case v1::Predicate::kBuyerStage:
       if (p.buyer_stage() == v1::BUYER_STAGE_UNSPECIFIED || !v1::BuyerStage_IsValid(p.buyer_stage())) {
-        return Invalid(absl::StrCat(path, ".buyer_stage"), "must be a buyer stage");
+        return InvalidField(absl::StrCat(path, ".buyer_stage"), "must be a buyer stage");
       }
       return absl::OkStatus();
     case v1::Predicate::kGroup:
-      if (p.group().empty()) return Invalid(absl::StrCat(path, ".group"), "must not be empty");
+      if (p.group().empty()) return InvalidField(absl::StrCat(path, ".group"), "must not be empty");
       return absl::OkStatus();
     case v1::Predicate::IS_NOT_SET:
       break;
   }
-  return Invalid(path, "no condition is set");
+  return InvalidField(path, "no condition is set");
 }
 
 bool EvaluatePredicate(const v1::Predicate& p, const MemberFacts& m, int default_window_days) {

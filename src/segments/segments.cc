@@ -1,4 +1,5 @@
 #include "segments/segments.h"
+#include "engine/field_errors.h"
 
 #include <algorithm>
 #include <cmath>
@@ -24,21 +25,12 @@ constexpr double kLoveMessage = 1, kLoveTopic = 2, kLoveAnswer = 2, kLoveShare =
                  kLoveReactionGiven = 0.25, kLoveReactionReceived = 0.5, kLoveCheckIn = 1,
                  kLoveAttended = 2;
 
-absl::Status Invalid(absl::string_view path, absl::string_view why) {
-  return absl::InvalidArgumentError(absl::StrCat(path, ": ", why));
-}
-
 absl::Status CheckWindow(int32_t days, int longest, const std::string& path) {
-  if (days < 0) return Invalid(path, absl::StrCat("must not be negative, got ", days));
+  if (days < 0) return InvalidField(path, absl::StrCat("must not be negative, got ", days));
   if (days > longest) {
-    return Invalid(path, absl::StrCat("must be at most the longest window (", longest,
+    return InvalidField(path, absl::StrCat("must be at most the longest window (", longest,
                                       " days), got ", days));
   }
-  return absl::OkStatus();
-}
-
-absl::Status CheckUtf8(absl::string_view s, absl::string_view field) {
-  if (text::FirstInvalidUtf8(s).has_value()) return Invalid(field, "invalid UTF-8");
   return absl::OkStatus();
 }
 
@@ -104,17 +96,17 @@ absl::Status ValidateHealth(const v1::HealthStandard& h, int longest, const std:
       {h.min_participation_rate(), "min_participation_rate"},
       {h.min_topic_participation(), "min_topic_participation"}};
   for (const auto& [v, name] : fractions) {
-    if (!(v >= 0 && v <= 1)) return Invalid(absl::StrCat(at, ".", name), "must be in [0, 1]");
+    if (!(v >= 0 && v <= 1)) return InvalidField(absl::StrCat(at, ".", name), "must be in [0, 1]");
   }
   const std::pair<double, const char*> rates[] = {
       {h.min_shares_per_member(), "min_shares_per_member"},
       {h.min_reactions_per_member(), "min_reactions_per_member"},
       {h.max_messages_per_member_day(), "max_messages_per_member_day"}};
   for (const auto& [v, name] : rates) {
-    if (!(v >= 0 && v <= 1e6)) return Invalid(absl::StrCat(at, ".", name), "must be in [0, 1e6]");
+    if (!(v >= 0 && v <= 1e6)) return InvalidField(absl::StrCat(at, ".", name), "must be in [0, 1e6]");
   }
   if (h.max_median_first_answer_seconds() < 0) {
-    return Invalid(at + ".max_median_first_answer_seconds", "must not be negative");
+    return InvalidField(at + ".max_median_first_answer_seconds", "must not be negative");
   }
   return absl::OkStatus();
 }
@@ -128,12 +120,12 @@ absl::Status Segments::ValidateConfig(const v1::CommunityConfig& config) {
   for (int i = 0; i < c.windows_days_size(); ++i) {
     const int32_t w = c.windows_days(i);
     const std::string at = absl::StrCat("segments.windows_days[", i, "]");
-    if (w <= 0) return Invalid(at, absl::StrCat("a window must be at least 1 day, got ", w));
+    if (w <= 0) return InvalidField(at, absl::StrCat("a window must be at least 1 day, got ", w));
     if (w > kMaxWindowDays) {
-      return Invalid(at, absl::StrCat("a window is at most ", kMaxWindowDays, " days, got ", w));
+      return InvalidField(at, absl::StrCat("a window is at most ", kMaxWindowDays, " days, got ", w));
     }
     for (int j = 0; j < i; ++j) {
-      if (c.windows_days(j) == w) return Invalid(at, absl::StrCat("duplicate window ", w));
+      if (c.windows_days(j) == w) return InvalidField(at, absl::StrCat("duplicate window ", w));
     }
   }
   const Settings s = Resolve(c);
@@ -141,46 +133,46 @@ absl::Status Segments::ValidateConfig(const v1::CommunityConfig& config) {
       !st.ok()) {
     return st;
   }
-  if (c.seed().first_days() < 0) return Invalid("segments.seed.first_days", "must not be negative");
+  if (c.seed().first_days() < 0) return InvalidField("segments.seed.first_days", "must not be negative");
   for (const auto& [v, name] : {std::pair{c.seed().in_group_weight(), "in_group_weight"},
                                 std::pair{c.seed().product_weight(), "product_weight"}}) {
     if (!std::isfinite(v) || std::fabs(v) > 1e6) {
-      return Invalid(absl::StrCat("segments.seed.", name), "must be finite, at most 1e6");
+      return InvalidField(absl::StrCat("segments.seed.", name), "must be finite, at most 1e6");
     }
   }
-  if (c.seed().group_size() > 10000) return Invalid("segments.seed.group_size", "at most 10000");
+  if (c.seed().group_size() > 10000) return InvalidField("segments.seed.group_size", "at most 10000");
   for (int i = 0; i < c.seed().checkpoints_size(); ++i) {
     const std::string at = absl::StrCat("segments.seed.checkpoints[", i, "]");
-    if (c.seed().checkpoints(i).empty()) return Invalid(at, "must not be empty");
-    if (absl::Status st = CheckUtf8(c.seed().checkpoints(i), at); !st.ok()) return st;
+    if (c.seed().checkpoints(i).empty()) return InvalidField(at, "must not be empty");
+    if (absl::Status st = CheckUtf8Field(c.seed().checkpoints(i), at); !st.ok()) return st;
     for (int j = 0; j < i; ++j) {
-      if (c.seed().checkpoints(j) == c.seed().checkpoints(i)) return Invalid(at, "duplicate");
+      if (c.seed().checkpoints(j) == c.seed().checkpoints(i)) return InvalidField(at, "duplicate");
     }
   }
   if (!(c.orbit().half_life_days() >= 0 && c.orbit().half_life_days() <= 3650)) {
-    return Invalid("segments.orbit.half_life_days", "must be in [0, 3650]");
+    return InvalidField("segments.orbit.half_life_days", "must be in [0, 3650]");
   }
   if (!(c.orbit().level1_love() >= 0) || !(c.orbit().level2_love() >= 0) ||
       s.orbit.level1_love() < s.orbit.level2_love()) {
-    return Invalid("segments.orbit.level1_love",
+    return InvalidField("segments.orbit.level1_love",
                    "levels must be non-negative and level1_love ≥ level2_love");
   }
   if ((c.rfm().recency_days_size() != 0 && c.rfm().recency_days_size() != 4) ||
       (c.rfm().frequency_size() != 0 && c.rfm().frequency_size() != 4) ||
       (c.rfm().monetary_cents_size() != 0 && c.rfm().monetary_cents_size() != 4)) {
-    return Invalid("segments.rfm", "each threshold list has exactly 4 entries (or none)");
+    return InvalidField("segments.rfm", "each threshold list has exactly 4 entries (or none)");
   }
   for (int i = 0; i < c.segments_size(); ++i) {
     const v1::SegmentDefinition& d = c.segments(i);
     const std::string at = absl::StrCat("segments.segments[", i, "]");
-    if (d.name().empty()) return Invalid(at + ".name", "required");
-    if (absl::Status st = CheckUtf8(d.name(), at + ".name"); !st.ok()) return st;
+    if (d.name().empty()) return InvalidField(at + ".name", "required");
+    if (absl::Status st = CheckUtf8Field(d.name(), at + ".name"); !st.ok()) return st;
     for (int j = 0; j < i; ++j) {
       if (c.segments(j).name() == d.name()) {
-        return Invalid(at + ".name", absl::StrCat("duplicate segment '", d.name(), "'"));
+        return InvalidField(at + ".name", absl::StrCat("duplicate segment '", d.name(), "'"));
       }
     }
-    if (!d.has_predicate()) return Invalid(at + ".predicate", "required");
+    if (!d.has_predicate()) return InvalidField(at + ".predicate", "required");
     if (absl::Status st = ValidatePredicate(d.predicate(), at + ".predicate", s.longest); !st.ok()) {
       return st;
     }
@@ -192,7 +184,7 @@ absl::Status Segments::ValidateConfig(const v1::CommunityConfig& config) {
     bool known = false;
     for (const v1::GroupConfig& g : config.groups()) known = known || g.id() == group;
     const std::string at = absl::StrCat("segments.group_health[", group, "]");
-    if (!known) return Invalid(at, "unknown group");
+    if (!known) return InvalidField(at, "unknown group");
     if (absl::Status st = ValidateHealth(h, s.longest, at); !st.ok()) return st;
   }
   if (absl::Status st = CheckWindow(c.dying().window_days(), s.longest, "segments.dying.window_days");
@@ -200,10 +192,10 @@ absl::Status Segments::ValidateConfig(const v1::CommunityConfig& config) {
     return st;
   }
   if (!(c.dying().max_participation_rate() >= 0 && c.dying().max_participation_rate() <= 1)) {
-    return Invalid("segments.dying.max_participation_rate", "must be in [0, 1]");
+    return InvalidField("segments.dying.max_participation_rate", "must be in [0, 1]");
   }
   if (!(c.risk().spike_ratio() >= 0 && c.risk().spike_ratio() <= 1e6)) {
-    return Invalid("segments.risk.spike_ratio", "must be in [0, 1e6]");
+    return InvalidField("segments.risk.spike_ratio", "must be in [0, 1e6]");
   }
   return absl::OkStatus();
 }
@@ -264,8 +256,8 @@ absl::Status Segments::Check(const v1::Event& e) const {
     case v1::Event::kReaction: {
       if (absl::StatusOr<MemberIndex> m = members_.ActorInGroup(e); !m.ok()) return m.status();
       const v1::Reaction& r = e.reaction();
-      if (absl::Status s = CheckUtf8(r.message_id(), "reaction.message_id"); !s.ok()) return s;
-      if (absl::Status s = CheckUtf8(r.emoji(), "reaction.emoji"); !s.ok()) return s;
+      if (absl::Status s = CheckUtf8Field(r.message_id(), "reaction.message_id"); !s.ok()) return s;
+      if (absl::Status s = CheckUtf8Field(r.emoji(), "reaction.emoji"); !s.ok()) return s;
       if (!r.target_member().empty() && !members_.Find(r.target_member()).has_value()) {
         return absl::NotFoundError(absl::StrCat("reaction.target_member: unknown member '",
                                                 text::FirstInvalidUtf8(r.target_member())
@@ -279,11 +271,11 @@ absl::Status Segments::Check(const v1::Event& e) const {
       }
       const v1::Purchase& p = e.purchase();
       if (p.amount_cents() < 0 || p.amount_cents() > kMaxCents) {
-        return Invalid("purchase.amount_cents",
+        return InvalidField("purchase.amount_cents",
                        absl::StrCat("must be in 0..", kMaxCents, ", got ", p.amount_cents()));
       }
-      if (absl::Status s = CheckUtf8(p.order_id(), "purchase.order_id"); !s.ok()) return s;
-      return CheckUtf8(p.product(), "purchase.product");
+      if (absl::Status s = CheckUtf8Field(p.order_id(), "purchase.order_id"); !s.ok()) return s;
+      return CheckUtf8Field(p.product(), "purchase.product");
     }
     case v1::Event::kProductActivity: {
       if (!members_.Find(e.actor()).has_value()) {
@@ -291,12 +283,12 @@ absl::Status Segments::Check(const v1::Event& e) const {
       }
       const v1::ProductActivity& p = e.product_activity();
       if (!std::isfinite(p.score()) || std::fabs(p.score()) > kMaxProductScore) {
-        return Invalid("product_activity.score", "must be finite and at most 1e12 in size");
+        return InvalidField("product_activity.score", "must be finite and at most 1e12 in size");
       }
       for (const std::string& cp : settings_.seed.checkpoints()) {
         if (cp == p.checkpoint()) return absl::OkStatus();
       }
-      return Invalid("product_activity.checkpoint",
+      return InvalidField("product_activity.checkpoint",
                      absl::StrCat("unknown checkpoint '",
                                   text::FirstInvalidUtf8(p.checkpoint()) ? "<invalid UTF-8>"
                                                                          : p.checkpoint(),
@@ -310,10 +302,10 @@ absl::Status Segments::Check(const v1::Event& e) const {
                                                 text::FirstInvalidUtf8(t.member())
                                                     ? "<invalid UTF-8>" : t.member(), "'"));
       }
-      if (t.tag().empty()) return Invalid("tag.tag", "required");
-      if (absl::Status s = CheckUtf8(t.tag(), "tag.tag"); !s.ok()) return s;
+      if (t.tag().empty()) return InvalidField("tag.tag", "required");
+      if (absl::Status s = CheckUtf8Field(t.tag(), "tag.tag"); !s.ok()) return s;
       if (text::CountCodePoints(t.tag()) > kMaxTagChars) {
-        return Invalid("tag.tag", absl::StrCat("at most ", kMaxTagChars, " characters"));
+        return InvalidField("tag.tag", absl::StrCat("at most ", kMaxTagChars, " characters"));
       }
       if (!t.remove() && !tag_ids_.contains(t.tag()) && tag_names_.size() >= UINT16_MAX) {
         return absl::ResourceExhaustedError("tag.tag: too many distinct tags (65535)");
@@ -326,12 +318,12 @@ absl::Status Segments::Check(const v1::Event& e) const {
           !s.ok()) {
         return s;
       }
-      if (e.group().empty()) return Invalid("group", "required");
+      if (e.group().empty()) return InvalidField("group", "required");
       if (!members_.FindGroup(e.group()).has_value()) {
         return absl::NotFoundError(absl::StrCat("group: unknown group '", e.group(), "'"));
       }
       const v1::GroupActivityHeld& a = e.activity_held();
-      if (absl::Status s = CheckUtf8(a.name(), "activity_held.name"); !s.ok()) return s;
+      if (absl::Status s = CheckUtf8Field(a.name(), "activity_held.name"); !s.ok()) return s;
       for (int i = 0; i < a.attendees_size(); ++i) {
         if (!members_.Find(a.attendees(i)).has_value()) {
           return absl::NotFoundError(absl::StrCat("activity_held.attendees[", i,
@@ -635,8 +627,13 @@ std::optional<int64_t> Segments::NextDue() const {
   return next_check_ms_;
 }
 
-void Segments::RunDue(int64_t now, v1::Outcome& out) {
+void Segments::RunDue(int64_t now, int64_t until, v1::Outcome& out) {
   if (next_check_ms_ == 0 || now < next_check_ms_) return;
+  const int64_t first_useful_day = int64_t{DayOf(until)} - settings_.longest;
+  if (int64_t{DayOf(now)} < first_useful_day) {
+    next_check_ms_ = std::max(StartOfDay(static_cast<uint32_t>(first_useful_day)), now + 1);
+    return;
+  }
   Grow();
   const uint32_t today = DayOf(now);
   DailyCheck(today - 1, out);
@@ -770,7 +767,7 @@ absl::Status Segments::Load(const v1::SegmentsState& state) {
   absl::flat_hash_map<std::string, uint32_t> tag_ids;
   for (size_t i = 0; i < tag_names.size(); ++i) {
     if (tag_names[i].empty() || !tag_ids.emplace(tag_names[i], i).second) {
-      return Invalid(absl::StrCat("segments.tags[", i, "]"), "empty or duplicate tag");
+      return InvalidField(absl::StrCat("segments.tags[", i, "]"), "empty or duplicate tag");
     }
   }
   std::optional<MemberIndex> previous;
@@ -778,17 +775,17 @@ absl::Status Segments::Load(const v1::SegmentsState& state) {
     const v1::MemberActivity& a = state.members(i);
     const std::string at = absl::StrCat("segments.members[", i, "]");
     std::optional<MemberIndex> m = members_.Find(a.member());
-    if (!m.has_value()) return Invalid(at + ".member", "unknown member");
-    if (previous.has_value() && *m <= *previous) return Invalid(at + ".member", "out of order");
+    if (!m.has_value()) return InvalidField(at + ".member", "unknown member");
+    if (previous.has_value() && *m <= *previous) return InvalidField(at + ".member", "out of order");
     previous = m;
     if (a.last_day() > UINT16_MAX || a.love_day() > UINT16_MAX) {
-      return Invalid(at + ".last_day", "out of range");
+      return InvalidField(at + ".last_day", "out of range");
     }
     if (!a.buckets().empty() &&
         !rings.SetRaw(*m, a.last_day(), a.buckets(), state.ring_days())) {
-      return Invalid(at + ".buckets", "size does not match ring_days");
+      return InvalidField(at + ".buckets", "size does not match ring_days");
     }
-    if (!std::isfinite(a.love()) || a.love() < 0) return Invalid(at + ".love", "out of range");
+    if (!std::isfinite(a.love()) || a.love() < 0) return InvalidField(at + ".love", "out of range");
     Hot& h = hot[*m];
     h.love = a.love();
     h.love_day = static_cast<uint16_t>(a.love_day());
@@ -806,7 +803,7 @@ absl::Status Segments::Load(const v1::SegmentsState& state) {
       }
     }
     for (uint32_t t : a.tags()) {
-      if (t >= tag_names.size()) return Invalid(at + ".tags", "unknown tag number");
+      if (t >= tag_names.size()) return InvalidField(at + ".tags", "unknown tag number");
       tags.insert({*m, t});
     }
   }
@@ -818,9 +815,9 @@ absl::Status Segments::Load(const v1::SegmentsState& state) {
   days.Resize(members_.group_count());
   for (int i = 0; i < state.groups_size(); ++i) {
     std::optional<int32_t> g = members_.FindGroup(state.groups(i).group());
-    if (!g.has_value()) return Invalid(absl::StrCat("segments.groups[", i, "].group"), "unknown group");
+    if (!g.has_value()) return InvalidField(absl::StrCat("segments.groups[", i, "].group"), "unknown group");
     if (absl::Status s = days.Load(*g, state.groups(i)); !s.ok()) {
-      return Invalid(absl::StrCat("segments.groups[", i, "]"), s.message());
+      return InvalidField(absl::StrCat("segments.groups[", i, "]"), s.message());
     }
   }
   absl::btree_map<std::string, Question> questions;
@@ -829,11 +826,11 @@ absl::Status Segments::Load(const v1::SegmentsState& state) {
     std::optional<MemberIndex> asker = members_.Find(q.asker());
     std::optional<int32_t> g = members_.FindGroup(q.group());
     if (!asker.has_value() || !g.has_value() || q.message_id().empty()) {
-      return Invalid(absl::StrCat("segments.questions[", i, "]"), "unknown asker or group");
+      return InvalidField(absl::StrCat("segments.questions[", i, "]"), "unknown asker or group");
     }
     questions[q.message_id()] = Question{q.time_ms(), *asker, *g, q.answered()};
   }
-  if (state.next_check_ms() < 0) return Invalid("segments.next_check_ms", "negative");
+  if (state.next_check_ms() < 0) return InvalidField("segments.next_check_ms", "negative");
   rings_ = std::move(rings);
   hot_ = std::move(hot);
   buyers_ = std::move(buyers);

@@ -80,7 +80,10 @@ class Segments {
 
   // The daily check (dying groups, risk spikes) at each local midnight.
   std::optional<int64_t> NextDue() const;
-  void RunDue(int64_t now, v1::Outcome& out);
+  // `until` is where AdvanceTo is heading: checks of days more than the
+  // longest window before it are skipped, as they could only report the
+  // past, so a long gap costs O(window) checks, not O(gap).
+  void RunDue(int64_t now, int64_t until, v1::Outcome& out);
 
   void Save(v1::SegmentsState* state) const;
   // Replaces the state; on error the state is unchanged.

@@ -77,5 +77,28 @@ TEST(FuzzFindings, InvalidUtf8InASnapshotOrAnEventIdIsRefused) {
   c.ExpectRejected(e, absl::StatusCode::kInvalidArgument, "id: invalid UTF-8");
 }
 
+// snapshot_fuzzer: a snapshot whose daily health check was due in 2026 but
+// whose clock stood thousands of years later made AdvanceTo run the check
+// once for every day in between. Days older than the longest window are now
+// skipped: a long gap costs a few checks, and the recent ones still run.
+TEST(FuzzFindings, ALongGapRunsOnlyTheDailyChecksThatStillMatter) {
+  const v1::CommunityConfig config = ParseConfig(kBusyCommunity);
+  Community c(config);
+  c.Join("m1");
+  c.Advance(kDay);
+  v1::CommunitySnapshot snap = c.engine().Snapshot();
+  ASSERT_GT(snap.segments().next_check_ms(), 0);
+  snap.set_last_time_ms(limits::kMaxTimeMs - 40 * kDay);
+  auto restored = Engine::Restore(config, snap);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  absl::StatusOr<v1::Outcome> later = (*restored)->AdvanceTo(limits::kMaxTimeMs - 10 * kDay);
+  ASSERT_TRUE(later.ok()) << later.status();
+  EXPECT_GT((*restored)->Snapshot().segments().next_check_ms(), limits::kMaxTimeMs - 10 * kDay);
+
+  // A live community left alone for ten years comes back in one call.
+  absl::StatusOr<v1::Outcome> decade = c.engine().AdvanceTo(c.now() + 3650 * kDay);
+  ASSERT_TRUE(decade.ok()) << decade.status();
+}
+
 }  // namespace
 }  // namespace shequn
