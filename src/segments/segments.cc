@@ -629,9 +629,11 @@ std::optional<int64_t> Segments::NextDue() const {
 
 void Segments::RunDue(int64_t now, int64_t until, v1::Outcome& out) {
   if (next_check_ms_ == 0 || now < next_check_ms_) return;
-  const int64_t first_useful_day = int64_t{DayOf(until)} - settings_.longest;
-  if (int64_t{DayOf(now)} < first_useful_day) {
-    next_check_ms_ = std::max(StartOfDay(static_cast<uint32_t>(first_useful_day)), now + 1);
+  // In milliseconds, not days: local days stop counting past 2149.
+  const int64_t skip_to = until - int64_t{settings_.longest + 1} * kDayMs;
+  if (now < skip_to) {
+    const int64_t midnight = StartOfDay(DayOf(skip_to));
+    next_check_ms_ = midnight > now ? midnight : skip_to;
     return;
   }
   Grow();
