@@ -4,7 +4,8 @@
 #   2. the suite again under AddressSanitizer + UndefinedBehaviorSanitizer
 #      (g++, -O1, any report fails), in build-sanitize/;
 #   3. the libFuzzer targets (clang++-14), each for SHEQUN_FUZZ_SECONDS
-#      (default 30 when CI=true, else 10; 0 skips them), in build-fuzz/.
+#      (default 30 when CI=true, else 10; 0 skips them), in build-fuzz/,
+#      from a fixed seed (SHEQUN_FUZZ_SEED, default 1) so a run repeats.
 #      A crash, leak, sanitizer report or broken invariant fails the run;
 #      the input is saved as build-fuzz/artifacts/<target>-crash-*.
 # SHEQUN_STAGES="default sanitize fuzz" picks stages. Installs missing Debian
@@ -61,6 +62,7 @@ if [[ " $stages " == *" fuzz "* ]] && [ "$fuzz_seconds" -gt 0 ]; then
     # The first corpus folder is written to; the seed folders only read.
     local rc=0
     ASAN_OPTIONS="detect_leaks=1" "$fuzz/tests/fuzz/$target" \
+      -seed="${SHEQUN_FUZZ_SEED:-1}" \
       -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$fuzz/artifacts/$name-" \
       "$fuzz/corpus/$name" "${seeds[@]}" >"$fuzz/$target.log" 2>&1 || rc=$?
