@@ -6,8 +6,7 @@
 #include "shequn/engine.h"
 
 int main() {
-  // 1. Describe the community (any field can also come from JSON).
-  shequn::v1::CommunityConfig config;
+  shequn::v1::CommunityConfig config;  // 1. the community (text format or JSON)
   google::protobuf::TextFormat::ParseFromString(R"pb(
     id: "reading-club"
     groups { id: "club" stage: FUNNEL_STAGE_RETENTION capacity: 500 }
@@ -21,16 +20,14 @@ int main() {
     }
   )pb", &config);
 
-  // 2. Create the engine: the config is validated here.
-  auto engine = shequn::Engine::Create(config);
+  auto engine = shequn::Engine::Create(config);  // 2. validates the config
   if (!engine.ok()) {
     std::cerr << engine.status() << "\n";
     return 1;
   }
 
-  // 3. Feed it what happens; carry out what it returns.
   int64_t now = 1772323200000;  // Unix milliseconds, from your host's clock
-  auto feed = [&](shequn::v1::Event e) {
+  auto feed = [&](shequn::v1::Event e) {  // 3. events in, actions out
     (*engine)->AdvanceTo(e.time_ms()).IgnoreError();  // timers first
     auto outcome = (*engine)->Apply(e);
     if (!outcome.ok()) {
@@ -51,12 +48,12 @@ int main() {
   join.mutable_apply()->set_deposit_paid_cents(2000);
   feed(join);
 
-  shequn::v1::Event rename = join;
+  shequn::v1::Event rename;  // the newcomer fixes their nickname
+  rename.set_actor("lily");
   rename.set_id("evt-2");
   rename.set_time_ms(now += 60000);
   rename.mutable_rename()->set_nickname("Lily|杭州");
   feed(rename);
-
   feed(join);  // a retry: seen before, so nothing happens again
   std::cout << "members: " << (*engine)->Snapshot().membership().members_size() << "\n";
 }
