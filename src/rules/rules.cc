@@ -312,9 +312,8 @@ void Rules::Mediate(MemberIndex m, const v1::Event& e, v1::Outcome& out) {
   const v1::Message& msg = e.message();
   const Remembered* replied = FindMessage(msg.reply_to());
   if (replied == nullptr || replied->author == m) return;
-  const bool insult = std::any_of(state(m).strikes.end() - 1, state(m).strikes.end(),
-                                  [&](const v1::Strike& s) { return eff_.IsDispute(s.category()); });
-  if (!insult) return;
+  // Sanction has just recorded this message's strike.
+  if (!eff_.IsDispute(state(m).strikes.back().category())) return;
   const MemberIndex other = replied->author;
   MemberRules& mine = state(m);
   mine.last_insult_target = other;
