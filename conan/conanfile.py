@@ -79,6 +79,7 @@ class ShequnConan(ConanFile):
         self.requires("abseil/[>=20220623.0]", transitive_headers=True)
         self.requires("protobuf/3.21.12", transitive_headers=True,
                       transitive_libs=True)
+        self.requires("zlib/[>=1.2.13]")
 
     def build_requirements(self):
         # protoc, matching the protobuf runtime we link.
@@ -138,4 +139,5 @@ class ShequnConan(ConanFile):
             "abseil::absl_btree",
             "abseil::absl_str_format",
             "abseil::absl_hash",
+            "zlib::zlib",
         ]

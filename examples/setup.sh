@@ -25,7 +25,7 @@ shequn_require() {
 }
 
 # What building the library and its examples needs.
-SHEQUN_BUILD_PACKAGES=(g++ cmake make pkg-config libabsl-dev libprotobuf-dev protobuf-compiler)
+SHEQUN_BUILD_PACKAGES=(g++ cmake make pkg-config libabsl-dev libprotobuf-dev protobuf-compiler zlib1g-dev)
 # What the test suite adds.
 SHEQUN_TEST_PACKAGES=(libgtest-dev libgmock-dev python3)
 

@@ -17,15 +17,13 @@
 //    Outcome with duplicate=true and changes nothing.
 //  * Ordered: events must not go back in time (equal times are fine).
 //
-// Limits (shequn::limits below): every input has a stated bound, so a
-// hostile host, config or snapshot costs time proportional to its size and
-// never more. Past a bound the call returns InvalidArgument naming the field
+// Limits (shequn/limits.h): every input has a stated bound, so a hostile
+// host, config or snapshot costs time proportional to its size and never
+// more. Past a bound the call returns InvalidArgument naming the field
 // ("rename.nickname: 1048576 bytes, limit 256") and changes nothing; a full
-// roster is ResourceExhausted. The bounds below are the engine's and
-// membership's; screening states its own (shequn/screening.h), and the rules,
-// points and segments parts keep theirs next to their code for now (message
-// text 1 MiB, predicate depth 32, ...). Configs and snapshots nest at most
-// 100 messages deep, and every string in them must be valid UTF-8.
+// roster is ResourceExhausted. Each Event field's bound is annotated in
+// event.proto; Apply checks the whole event against them before any part
+// sees it. Every string in events, configs and snapshots must be valid UTF-8.
 //
 // Thread-safety: an Engine is not thread-safe; const methods may run
 // concurrently with each other but not with Apply/AdvanceTo/Restore. Engines
@@ -42,6 +40,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "shequn/limits.h"
 #include "shequn/v1/action.pb.h"
 #include "shequn/v1/config.pb.h"
 #include "shequn/v1/event.pb.h"
@@ -51,34 +50,6 @@
 #include "shequn/v1/snapshot.pb.h"
 
 namespace shequn {
-
-namespace limits {
-// Ids: event id, actor, member and group references, group/team ids, tasks.
-inline constexpr size_t kMaxIdBytes = 256;
-// Short names: nicknames, channels, attribute keys and values, group names.
-inline constexpr size_t kMaxNameBytes = 256;
-// Free text: an introduction (all fields together), a reason, the welcome
-// message, the handbook.
-inline constexpr size_t kMaxTextBytes = 16 * 1024;
-// Entries in one event's map or list: apply.attributes,
-// apply.completed_tasks, introduce.fields.
-inline constexpr int kMaxEventEntries = 64;
-// A config: its serialised size, and the lengths of its lists.
-inline constexpr size_t kMaxConfigBytes = 4 * 1024 * 1024;
-inline constexpr int kMaxGroups = 10'000;  // configured and opened together
-inline constexpr int kMaxStaff = 10'000;
-inline constexpr int kMaxTeams = 1'000;
-// Config lists of a few entries: prescreen requirements, intro fields,
-// nickname fields; and the allowed values of one requirement.
-inline constexpr int kMaxConfigEntries = 64;
-inline constexpr int kMaxAllowedValues = 1'000;
-// Distinct member ids one community remembers (past members included).
-inline constexpr size_t kMaxMembers = 1'000'000;
-// Times: 9999-12-31T23:59:59.999Z; durations: ten years; money: 10^12 cents.
-inline constexpr int64_t kMaxTimeMs = 253'402'300'799'999;
-inline constexpr int64_t kMaxDurationSeconds = 10LL * 365 * 24 * 3600;
-inline constexpr int64_t kMaxCents = 1'000'000'000'000;
-}  // namespace limits
 
 class Engine {
  public:
@@ -91,7 +62,11 @@ class Engine {
   // Rebuilds an engine from `config` and a snapshot written by Snapshot().
   // The config may differ from the one the snapshot was taken under (a rule
   // change); it must still describe every group and team the snapshot uses.
-  // O(size of snapshot).
+  // InvalidArgument, naming the field, for a snapshot that is not whole:
+  // "snapshot.seal: ..." when it was cut short or changed after it was
+  // written (its seal does not match), "snapshot.shequn_version: ..." when
+  // a newer library or another major version wrote it, and for any record
+  // that contradicts the rest. O(size of snapshot).
   static absl::StatusOr<std::unique_ptr<Engine>> Restore(
       v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot);
 
@@ -107,7 +82,9 @@ class Engine {
   // operator act the actor's role does not allow, FailedPrecondition for an
   // act the member's state does not allow (e.g. a member who already left
   // leaving again), AlreadyExists for a carrier id used twice (a message id,
-  // a poll id, a second report of one message by one member). Applications
+  // a poll id, a second report of one message by one member) and for an
+  // event id inside the idempotency window sent again with other content
+  // (a retry must resend the same event; the same event is a duplicate). Applications
   // that fail a threshold are not errors: they return a REFUSE action.
   // O(1) expected for most events; the part headers state the exceptions.
   absl::StatusOr<v1::Outcome> Apply(const v1::Event& event);
@@ -118,9 +95,11 @@ class Engine {
   // event. O(k log n) for k timers due.
   absl::StatusOr<v1::Outcome> AdvanceTo(int64_t time_ms);
 
-  // The whole state. O(state size).
+  // The whole state, sealed: its last field holds the length and CRC-32 of
+  // everything before it, so Restore refuses a copy that was cut short or
+  // changed. O(state size).
   v1::CommunitySnapshot Snapshot() const;
-  // Snapshot() serialised deterministically (map keys sorted).
+  // Snapshot() serialised deterministically (map keys sorted), in one pass.
   std::string SnapshotBytes() const;
 
   // One member's record, or NotFound. O(1) expected.
@@ -234,6 +213,7 @@ class Engine {
  private:
   struct State;
   explicit Engine(std::unique_ptr<State> state);
+  v1::CommunitySnapshot Unsealed() const;
   std::unique_ptr<State> state_;
 };
 

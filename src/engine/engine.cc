@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -18,60 +18,15 @@
 #include "points/points.h"
 #include "rules/rules.h"
 #include "segments/segments.h"
+#include "engine/field_gate.h"
+#include "engine/integrity.h"
 #include "shequn/version.h"
-#include "text/utf8.h"
 
 namespace shequn {
 namespace {
 
 constexpr int64_t kDefaultIdempotencyWindowMs = 7 * 24 * 3600 * 1000LL;
 constexpr int32_t kMaxUtcOffsetSeconds = 18 * 3600;
-
-// Configs and snapshots nest a few levels; deeper is hostile (and would
-// recurse without bound).
-constexpr int kMaxNesting = 100;  // protobuf's own parse limit
-
-// InvalidArgument naming the first string field of `m` (a path such as
-// "groups[1].id") that is not valid UTF-8: such a string would make
-// Snapshot() bytes that do not parse back, and actions a host cannot read.
-// O(size of m).
-absl::Status CheckUtf8Fields(const google::protobuf::Message& m, const std::string& prefix,
-                             int depth) {
-  using google::protobuf::FieldDescriptor;
-  if (depth > kMaxNesting) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(prefix.empty() ? "message" : prefix, ": nested deeper than ", kMaxNesting));
-  }
-  const google::protobuf::Reflection* r = m.GetReflection();
-  std::vector<const FieldDescriptor*> fields;
-  r->ListFields(m, &fields);
-  std::string scratch;
-  for (const FieldDescriptor* f : fields) {
-    const bool text = f->type() == FieldDescriptor::TYPE_STRING;
-    const bool nested = f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE;
-    if (!text && !nested) continue;
-    const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
-    for (int i = 0; i < n; ++i) {
-      const std::string at = f->is_repeated()
-                                 ? absl::StrCat(prefix, f->name(), "[", i, "]")
-                                 : absl::StrCat(prefix, f->name());
-      if (text) {
-        const std::string& value = f->is_repeated()
-                                       ? r->GetRepeatedStringReference(m, f, i, &scratch)
-                                       : r->GetStringReference(m, f, &scratch);
-        if (auto bad = text::FirstInvalidUtf8(value); bad.has_value()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat(at, ": invalid UTF-8 at byte ", *bad));
-        }
-      } else {
-        const google::protobuf::Message& sub =
-            f->is_repeated() ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f);
-        if (absl::Status s = CheckUtf8Fields(sub, at + ".", depth + 1); !s.ok()) return s;
-      }
-    }
-  }
-  return absl::OkStatus();
-}
 
 absl::Status TooLong(absl::string_view field, size_t size, size_t limit) {
   return absl::InvalidArgumentError(
@@ -84,7 +39,7 @@ absl::Status ValidateCommunity(const v1::CommunityConfig& c) {
     return absl::InvalidArgumentError(absl::StrCat(
         "config: ", size, " bytes serialised, limit ", limits::kMaxConfigBytes));
   }
-  if (absl::Status s = CheckUtf8Fields(c, "", 0); !s.ok()) return s;
+  if (absl::Status s = CheckUtf8Fields(c, ""); !s.ok()) return s;
   if (c.id().empty()) return absl::InvalidArgumentError("id: required");
   if (c.id().size() > limits::kMaxIdBytes) {
     return TooLong("id", c.id().size(), limits::kMaxIdBytes);
@@ -111,25 +66,9 @@ absl::Status ValidateCommunity(const v1::CommunityConfig& c) {
   return segments::Segments::ValidateConfig(c);
 }
 
+// What every event needs beyond its fields' bounds (CheckEventFields).
 absl::Status ValidateEnvelope(const v1::Event& e) {
-  if (e.time_ms() < 0) return absl::InvalidArgumentError("time_ms: must not be negative");
-  if (e.time_ms() > limits::kMaxTimeMs) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("time_ms: ", e.time_ms(), " is after ", limits::kMaxTimeMs));
-  }
   if (e.actor().empty()) return absl::InvalidArgumentError("actor: required");
-  if (e.actor().size() > limits::kMaxIdBytes) {
-    return TooLong("actor", e.actor().size(), limits::kMaxIdBytes);
-  }
-  if (e.group().size() > limits::kMaxIdBytes) {
-    return TooLong("group", e.group().size(), limits::kMaxIdBytes);
-  }
-  if (text::FirstInvalidUtf8(e.actor()).has_value()) {
-    return absl::InvalidArgumentError("actor: invalid UTF-8");
-  }
-  if (text::FirstInvalidUtf8(e.group()).has_value()) {
-    return absl::InvalidArgumentError("group: invalid UTF-8");
-  }
   if (e.kind_case() == v1::Event::KIND_NOT_SET) {
     return absl::InvalidArgumentError("kind: no event kind is set");
   }
@@ -171,7 +110,7 @@ struct Engine::State {
   void CarryOutFrom(int first_action, int64_t now, v1::Outcome& out);
   std::optional<int64_t> NextDue() const;
   void RunDue(int64_t due, int64_t until, v1::Outcome& out);
-  void Remember(const v1::Event& e);
+  void Remember(const v1::Event& e, uint32_t digest);
   void Forget(int64_t now);
 
   v1::CommunityConfig config;
@@ -182,8 +121,10 @@ struct Engine::State {
   int64_t window_ms = 0;
   int64_t last_time_ms = 0;
   bool ended = false;
+  // Event ids inside the idempotency window with their digests, and in
+  // time order for forgetting.
   std::deque<std::pair<int64_t, std::string>> seen_order;
-  absl::flat_hash_set<std::string> seen;
+  absl::flat_hash_map<std::string, uint32_t> seen;
 };
 
 absl::Status Engine::State::Check(const v1::Event& e) const {
@@ -259,8 +200,8 @@ void Engine::State::CarryOutFrom(int first_action, int64_t now, v1::Outcome& out
   }
 }
 
-void Engine::State::Remember(const v1::Event& e) {
-  seen.insert(e.id());
+void Engine::State::Remember(const v1::Event& e, uint32_t digest) {
+  seen.emplace(e.id(), digest);
   seen_order.emplace_back(e.time_ms(), e.id());
 }
 
@@ -287,7 +228,11 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
         "snapshot.community_id: '", snapshot.community_id(),
         "' does not match config id '", config.id(), "'"));
   }
-  if (absl::Status s = CheckUtf8Fields(snapshot, "snapshot.", 0); !s.ok()) return s;
+  // UTF-8 first: checking the seal serialises, and protobuf complains
+  // about invalid strings when it does.
+  if (absl::Status s = CheckUtf8Fields(snapshot, "snapshot."); !s.ok()) return s;
+  if (absl::Status s = CheckSeal(snapshot); !s.ok()) return s;
+  if (absl::Status s = CheckWriterVersion(snapshot.shequn_version()); !s.ok()) return s;
   if (snapshot.last_time_ms() < 0 || snapshot.last_time_ms() > limits::kMaxTimeMs) {
     return absl::InvalidArgumentError(absl::StrCat(
         "snapshot.last_time_ms: ", snapshot.last_time_ms(), " is outside 0..",
@@ -315,7 +260,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
           "snapshot.seen[", i, "]: empty, oversized, duplicate or out-of-order event id"));
     }
     previous = s.time_ms();
-    state->seen.insert(s.id());
+    state->seen.emplace(s.id(), s.digest());
     state->seen_order.emplace_back(s.time_ms(), s.id());
   }
   state->last_time_ms = snapshot.last_time_ms();
@@ -326,15 +271,16 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
 absl::StatusOr<v1::Outcome> Engine::Apply(const v1::Event& event) {
   State& s = *state_;
   if (event.id().empty()) return absl::InvalidArgumentError("id: required");
-  if (event.id().size() > limits::kMaxIdBytes) {
-    return TooLong("id", event.id().size(), limits::kMaxIdBytes);
-  }
-  if (text::FirstInvalidUtf8(event.id()).has_value()) {
-    return absl::InvalidArgumentError("id: invalid UTF-8");
-  }
+  if (absl::Status st = CheckEventFields(event); !st.ok()) return st;
   v1::Outcome out;
   out.set_event_id(event.id());
-  if (s.seen.contains(event.id())) {
+  const uint32_t digest = EventDigest(event);
+  if (auto seen = s.seen.find(event.id()); seen != s.seen.end()) {
+    if (seen->second != digest) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "id: event '", event.id(),
+          "' was applied before with other content; a retry must resend the same event"));
+    }
     out.set_duplicate(true);
     return out;
   }
@@ -346,7 +292,7 @@ absl::StatusOr<v1::Outcome> Engine::Apply(const v1::Event& event) {
   if (s.ended) return absl::FailedPreconditionError("the community has ended");
   if (absl::Status st = s.Check(event); !st.ok()) return st;
   s.Dispatch(event, out);
-  s.Remember(event);
+  s.Remember(event, digest);
   s.last_time_ms = event.time_ms();
   s.Forget(s.last_time_ms);
   return out;
@@ -372,7 +318,7 @@ absl::StatusOr<v1::Outcome> Engine::AdvanceTo(int64_t time_ms) {
   return out;
 }
 
-v1::CommunitySnapshot Engine::Snapshot() const {
+v1::CommunitySnapshot Engine::Unsealed() const {
   const State& s = *state_;
   v1::CommunitySnapshot snap;
   snap.set_community_id(s.config.id());
@@ -381,6 +327,7 @@ v1::CommunitySnapshot Engine::Snapshot() const {
     v1::SeenEvent* e = snap.add_seen();
     e->set_id(id);
     e->set_time_ms(time);
+    e->set_digest(s.seen.at(id));
   }
   s.membership.Save(snap.mutable_membership());
   s.rules.Save(snap.mutable_rules());
@@ -391,7 +338,13 @@ v1::CommunitySnapshot Engine::Snapshot() const {
   return snap;
 }
 
-std::string Engine::SnapshotBytes() const { return SerializeDeterministic(Snapshot()); }
+v1::CommunitySnapshot Engine::Snapshot() const {
+  v1::CommunitySnapshot snap = Unsealed();
+  Seal(snap);
+  return snap;
+}
+
+std::string Engine::SnapshotBytes() const { return SealedBytes(Unsealed()); }
 
 absl::StatusOr<v1::MemberRecord> Engine::Member(absl::string_view member_id) const {
   absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member_id);

@@ -18,23 +18,6 @@ constexpr uint32_t kDefaultCapacity = 500;
 constexpr int64_t kDefaultGraceSeconds = 86400;
 constexpr int64_t kMillis = 1000;
 
-// InvalidArgument when `s` is longer than `limit` bytes.
-absl::Status CheckSize(absl::string_view s, size_t limit, absl::string_view path) {
-  if (s.size() <= limit) return absl::OkStatus();
-  return InvalidField(path, absl::StrCat(s.size(), " bytes, limit ", limit));
-}
-
-// A short UTF-8 string of at most `limit` bytes.
-absl::Status CheckText(absl::string_view s, size_t limit, absl::string_view path) {
-  if (absl::Status st = CheckSize(s, limit, path); !st.ok()) return st;
-  return CheckUtf8Field(s, path);
-}
-
-absl::Status CheckEntries(int n, absl::string_view path) {
-  if (n <= limits::kMaxEventEntries) return absl::OkStatus();
-  return InvalidField(path, absl::StrCat(n, " entries, limit ", limits::kMaxEventEntries));
-}
-
 bool HasThreshold(const v1::AdmissionPolicy& a, v1::Threshold t) {
   return std::find(a.thresholds().begin(), a.thresholds().end(), t) !=
          a.thresholds().end();
@@ -130,7 +113,6 @@ std::optional<int32_t> Membership::FindGroup(absl::string_view id) const {
 absl::StatusOr<MemberIndex> Membership::ActiveMember(
     absl::string_view id, absl::string_view field) const {
   if (id.empty()) return InvalidField(field, "required");
-  if (absl::Status s = CheckSize(id, limits::kMaxIdBytes, field); !s.ok()) return s;
   std::optional<MemberIndex> m = Find(id);
   if (!m.has_value()) {
     return absl::NotFoundError(absl::StrCat(field, ": unknown member '", id, "'"));
@@ -244,43 +226,6 @@ absl::Status Membership::CheckApply(const v1::Event& e) const {
     return absl::ResourceExhaustedError(absl::StrCat(
         "actor: the roster is full (", limits::kMaxMembers, " member ids)"));
   }
-  if (absl::Status s = CheckText(a.nickname(), limits::kMaxNameBytes, "apply.nickname");
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckText(a.channel(), limits::kMaxNameBytes, "apply.channel");
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckSize(a.inviter(), limits::kMaxIdBytes, "apply.inviter"); !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckEntries(a.attributes_size(), "apply.attributes"); !s.ok()) return s;
-  for (const auto& [key, value] : a.attributes()) {
-    if (absl::Status s = CheckSize(key, limits::kMaxNameBytes, "apply.attributes key"); !s.ok()) {
-      return s;
-    }
-    const std::string at = absl::StrCat("apply.attributes[", key, "]");
-    if (absl::Status s = CheckUtf8Field(key, at); !s.ok()) return s;
-    if (absl::Status s = CheckText(value, limits::kMaxNameBytes, at); !s.ok()) return s;
-  }
-  if (absl::Status s = CheckEntries(a.completed_tasks_size(), "apply.completed_tasks");
-      !s.ok()) {
-    return s;
-  }
-  for (int i = 0; i < a.completed_tasks_size(); ++i) {
-    if (absl::Status s = CheckSize(a.completed_tasks(i), limits::kMaxIdBytes,
-                                   absl::StrCat("apply.completed_tasks[", i, "]"));
-        !s.ok()) {
-      return s;
-    }
-  }
-  if (a.fee_paid_cents() < 0 || a.fee_paid_cents() > limits::kMaxCents) {
-    return InvalidField("apply.fee_paid_cents", absl::StrCat("outside 0..", limits::kMaxCents));
-  }
-  if (a.deposit_paid_cents() < 0 || a.deposit_paid_cents() > limits::kMaxCents) {
-    return InvalidField("apply.deposit_paid_cents", absl::StrCat("outside 0..", limits::kMaxCents));
-  }
   if (!a.inviter().empty() && !Find(a.inviter()).has_value()) {
     return absl::NotFoundError(
         absl::StrCat("apply.inviter: unknown member '", a.inviter(), "'"));
@@ -294,13 +239,6 @@ absl::Status Membership::CheckApprove(const v1::Event& e) const {
   const absl::string_view id = approve ? e.approve().member() : e.reject().member();
   const absl::string_view field = approve ? "approve.member" : "reject.member";
   if (id.empty()) return InvalidField(field, "required");
-  if (absl::Status s = CheckSize(id, limits::kMaxIdBytes, field); !s.ok()) return s;
-  if (!approve) {
-    if (absl::Status s = CheckText(e.reject().reason(), limits::kMaxTextBytes, "reject.reason");
-        !s.ok()) {
-      return s;
-    }
-  }
   std::optional<MemberIndex> m = Find(id);
   if (!m.has_value()) {
     return absl::NotFoundError(absl::StrCat(field, ": unknown member '", id, "'"));
@@ -328,23 +266,17 @@ absl::Status Membership::CheckLeave(const v1::Event& e) const {
 absl::Status Membership::CheckRename(const v1::Event& e) const {
   if (absl::Status s = ActiveMember(e.actor(), "actor").status(); !s.ok()) return s;
   if (e.rename().nickname().empty()) return InvalidField("rename.nickname", "required");
-  return CheckText(e.rename().nickname(), limits::kMaxNameBytes, "rename.nickname");
+  return absl::OkStatus();
 }
 
 absl::Status Membership::CheckIntroduce(const v1::Event& e) const {
   if (absl::Status s = ActiveMember(e.actor(), "actor").status(); !s.ok()) return s;
   const auto& fields = e.introduce().fields();
-  if (absl::Status s = CheckEntries(fields.size(), "introduce.fields"); !s.ok()) return s;
   size_t total = 0;
   for (const auto& [key, value] : fields) total += key.size() + value.size();
   if (total > limits::kMaxTextBytes) {
     return InvalidField("introduce.fields",
                    absl::StrCat(total, " bytes in all, limit ", limits::kMaxTextBytes));
-  }
-  for (const auto& [key, value] : e.introduce().fields()) {
-    const std::string at = absl::StrCat("introduce.fields[", key, "]");
-    if (absl::Status s = CheckUtf8Field(key, at); !s.ok()) return s;
-    if (absl::Status s = CheckUtf8Field(value, at); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -353,15 +285,6 @@ absl::Status Membership::CheckActOnMember(const v1::Event& e,
                                           absl::string_view id, OperatorAct act,
                                           absl::string_view field) const {
   if (id.empty()) return InvalidField(field, "required");
-  if (absl::Status s = CheckSize(id, limits::kMaxIdBytes, field); !s.ok()) return s;
-  if (e.has_remove() || e.has_ban()) {
-    const bool ban = e.has_ban();
-    if (absl::Status s = CheckText(ban ? e.ban().reason() : e.remove().reason(),
-                                   limits::kMaxTextBytes, ban ? "ban.reason" : "remove.reason");
-        !s.ok()) {
-      return s;
-    }
-  }
   std::optional<MemberIndex> m = Find(id);
   if (!m.has_value()) {
     return absl::NotFoundError(absl::StrCat(field, ": unknown member '", id, "'"));
@@ -395,9 +318,6 @@ absl::Status Membership::CheckMove(const v1::Event& e) const {
       !s.ok()) {
     return s;
   }
-  if (absl::Status s = CheckSize(mv.to_group(), limits::kMaxIdBytes, "move.to_group"); !s.ok()) {
-    return s;
-  }
   std::optional<int32_t> to = FindGroup(mv.to_group());
   if (!to.has_value()) {
     return absl::NotFoundError(absl::StrCat("move.to_group: unknown group '", mv.to_group(), "'"));
@@ -427,9 +347,6 @@ absl::Status Membership::CheckSetRole(const v1::Event& e) const {
 
 absl::Status Membership::CheckJoinTeam(const v1::Event& e) const {
   const v1::TeamChoice& tc = e.join_team();
-  if (absl::Status s = CheckSize(tc.team(), limits::kMaxIdBytes, "join_team.team"); !s.ok()) {
-    return s;
-  }
   const auto& names = config_.teams().names();
   auto it = std::find(names.begin(), names.end(), tc.team());
   if (it == names.end()) {

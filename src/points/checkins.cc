@@ -37,10 +37,6 @@ absl::Status Points::CheckCheckIn(const v1::Event& e) const {
   absl::StatusOr<MemberIndex> m = members_.ActorInGroup(e);
   if (!m.ok()) return m.status();
   const v1::CheckIn& c = e.check_in();
-  if (auto bad = text::FirstInvalidUtf8(c.text()); bad.has_value()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("check_in.text: invalid UTF-8 at byte ", *bad));
-  }
   const MemberState& s = PeekState(*m);
   const int64_t today = calendar_.Day(e.time_ms());
   const int64_t joined = calendar_.Day(members_.member(*m).joined_ms);

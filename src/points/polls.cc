@@ -7,12 +7,11 @@
 #include "absl/strings/str_join.h"
 #include "engine/actions.h"
 #include "points/points.h"
-#include "text/utf8.h"
+#include "shequn/limits.h"
 
 namespace shequn::points {
 namespace {
 
-constexpr int kMaxOptions = 100;
 
 }  // namespace
 
@@ -22,20 +21,17 @@ absl::Status Points::CheckOpenPoll(const v1::Event& e) const {
   }
   const v1::PollOpening& p = e.open_poll();
   if (p.poll_id().empty()) return absl::InvalidArgumentError("open_poll.poll_id: required");
-  if (auto s = CheckUtf8Field(p.poll_id(), "open_poll.poll_id"); !s.ok()) return s;
-  if (auto s = CheckUtf8Field(p.question(), "open_poll.question"); !s.ok()) return s;
   if (d_.poll_ids.contains(p.poll_id())) {
     return absl::AlreadyExistsError(
         absl::StrCat("open_poll.poll_id: poll '", p.poll_id(), "' already exists"));
   }
-  if (p.options_size() < 2 || p.options_size() > kMaxOptions) {
+  if (p.options_size() < 2) {
     return absl::InvalidArgumentError(
-        absl::StrCat("open_poll.options: need 2 to ", kMaxOptions, " options"));
+        absl::StrCat("open_poll.options: need 2 to ", limits::kMaxPollOptions, " options"));
   }
   for (int i = 0; i < p.options_size(); ++i) {
     const std::string at = absl::StrCat("open_poll.options[", i, "]");
     if (p.options(i).empty()) return absl::InvalidArgumentError(absl::StrCat(at, ": empty"));
-    if (auto s = CheckUtf8Field(p.options(i), at); !s.ok()) return s;
   }
   if (p.closes_ms() != 0 && p.closes_ms() <= e.time_ms()) {
     return absl::InvalidArgumentError(absl::StrCat(

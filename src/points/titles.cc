@@ -29,7 +29,6 @@ absl::Status Points::CheckAdjust(const v1::Event& e) const {
   if (!m.ok()) return m.status();
   if (auto s = members_.AuthorizeOperator(e, OperatorAct::kAdjustPoints, *m); !s.ok()) return s;
   if (a.reason().empty()) return absl::InvalidArgumentError("adjust_points.reason: required");
-  if (auto s = CheckUtf8Field(a.reason(), "adjust_points.reason"); !s.ok()) return s;
   if (a.amount() == 0) return absl::InvalidArgumentError("adjust_points.amount: must not be 0");
   if (a.amount() < -max_adjustment_ || a.amount() > max_adjustment_) {
     return absl::OutOfRangeError(absl::StrCat("adjust_points.amount: ", a.amount(),
@@ -61,7 +60,6 @@ absl::Status Points::CheckTitle(const v1::Event& e) const {
   if (!m.ok()) return m.status();
   if (auto s = members_.AuthorizeOperator(e, OperatorAct::kGrantTitle, *m); !s.ok()) return s;
   if (t.title().empty()) return absl::InvalidArgumentError("title.title: required");
-  if (auto s = CheckUtf8Field(t.title(), "title.title"); !s.ok()) return s;
   const bool held = Holds(PeekState(*m).titles, t.title());
   if (t.revoke() && !held) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -115,8 +113,6 @@ absl::Status Points::CheckContribution(const v1::Event& e) const {
   if (!actor.ok()) return actor.status();
   const v1::Contribution& c = e.contribution();
   if (c.kind().empty()) return absl::InvalidArgumentError("contribution.kind: required");
-  if (auto s = CheckUtf8Field(c.kind(), "contribution.kind"); !s.ok()) return s;
-  if (auto s = CheckUtf8Field(c.message_id(), "contribution.message_id"); !s.ok()) return s;
   if (BuiltIn(c.kind())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "contribution.kind: '", c.kind(), "' is earned by its own event, not a contribution"));

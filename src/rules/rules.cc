@@ -86,13 +86,6 @@ absl::Status Rules::CheckMessage(const v1::Event& e) const {
     return absl::AlreadyExistsError(
         absl::StrCat("message.message_id: message '", msg.message_id(), "' was seen before"));
   }
-  if (msg.text().size() > kMaxMessageBytes) {
-    return InvalidField("message.text", absl::StrCat(msg.text().size(), " bytes, limit ",
-                                                kMaxMessageBytes));
-  }
-  if (auto bad = text::FirstInvalidUtf8(msg.text()); bad.has_value()) {
-    return InvalidField("message.text", absl::StrCat("invalid UTF-8 at byte ", *bad));
-  }
   if (!v1::MessageKind_IsValid(msg.kind())) return InvalidField("message.kind", "unknown kind");
   return absl::OkStatus();
 }

@@ -14,8 +14,6 @@
 
 namespace shequn::rules {
 
-inline constexpr size_t kMaxMessageBytes = size_t{1} << 20;
-
 // The ladder that applies to a category, and the config path naming it.
 struct LadderRef {
   std::vector<v1::LadderStep> steps;

@@ -2,6 +2,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/random_events.h"
+#include "support/reseal.h"
 #include "support/scenario.h"
 
 namespace shequn {
@@ -87,13 +88,13 @@ TEST(Snapshot, ACorruptSnapshotNamesTheBrokenRecord) {
   auto engine = Engine::Create(config);
   v1::CommunitySnapshot snap = (*engine)->Snapshot();
   snap.mutable_membership()->mutable_members(1)->set_group("nowhere");
-  absl::StatusOr<std::unique_ptr<Engine>> restored = Engine::Restore(config, snap);
+  absl::StatusOr<std::unique_ptr<Engine>> restored = Engine::Restore(config, testing::Resealed(snap));
   ASSERT_FALSE(restored.ok());
   EXPECT_THAT(restored.status().message(), HasSubstr("membership.members[1].group"));
 
   snap = (*engine)->Snapshot();
   snap.mutable_membership()->add_waitlist("owner");
-  restored = Engine::Restore(config, snap);
+  restored = Engine::Restore(config, testing::Resealed(snap));
   ASSERT_FALSE(restored.ok());
   EXPECT_THAT(restored.status().message(), HasSubstr("membership.waitlist[0]"));
 }

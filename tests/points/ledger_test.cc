@@ -2,6 +2,7 @@
 // votes, bad input and snapshots (D-7.3, D-7.5).
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "support/reseal.h"
 #include "support/scenario.h"
 
 namespace shequn {
@@ -124,14 +125,28 @@ TEST(ProductGroup, OperatorsAdjustWithAReasonButNeverForThemselves) {
 
 TEST(ProductGroup, AnOverflowingBalanceIsRejected) {
   v1::CommunityConfig config = ParseConfig(kProductGroup);
-  config.mutable_points()->set_max_adjustment(INT64_MAX);
+  config.mutable_points()->set_max_adjustment(limits::kMaxPoints);
   Community group(config);
   group.Join("rich");
   v1::Event e = group.Make("owner", "g");
   e.mutable_adjust_points()->set_member("rich");
   e.mutable_adjust_points()->set_amount(INT64_MAX);
   e.mutable_adjust_points()->set_reason("jackpot");
+  group.ExpectRejected(e, absl::StatusCode::kInvalidArgument,
+                       "adjust_points.amount: 9223372036854775807 is outside "
+                       "-1000000000000..1000000000000");
+  e.mutable_adjust_points()->set_amount(limits::kMaxPoints);
   group.Must(e);
+  // One event moves at most 10^12 points, so a balance reaches the top only
+  // over millions of events; a restored ledger puts it there at once.
+  v1::CommunitySnapshot snap = group.engine().Snapshot();
+  v1::LedgerEntry* jackpot = snap.mutable_points()->mutable_ledger(0);
+  ASSERT_EQ(jackpot->member(), "rich");
+  jackpot->set_amount(INT64_MAX);
+  absl::StatusOr<std::unique_ptr<Engine>> restored =
+      Engine::Restore(config, testing::Resealed(snap));
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  group.ReplaceEngine(*std::move(restored));
   e.set_id("again");
   e.mutable_adjust_points()->set_amount(1);
   group.ExpectRejected(e, absl::StatusCode::kOutOfRange, "overflow");

@@ -6,6 +6,8 @@
 #include "gtest/gtest.h"
 #include "support/invariants.h"
 #include "support/random_events.h"
+#include "support/reseal.h"
+#include "support/reseal.h"
 #include "support/scenario.h"
 
 namespace shequn {
@@ -89,7 +91,7 @@ TEST(FuzzFindings, ALongGapRunsOnlyTheDailyChecksThatStillMatter) {
   v1::CommunitySnapshot snap = c.engine().Snapshot();
   ASSERT_GT(snap.segments().next_check_ms(), 0);
   snap.set_last_time_ms(limits::kMaxTimeMs - 40 * kDay);
-  auto restored = Engine::Restore(config, snap);
+  auto restored = Engine::Restore(config, testing::Resealed(snap));
   ASSERT_TRUE(restored.ok()) << restored.status();
   absl::StatusOr<v1::Outcome> later = (*restored)->AdvanceTo(limits::kMaxTimeMs - 10 * kDay);
   ASSERT_TRUE(later.ok()) << later.status();

@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/random_events.h"
+#include "support/reseal.h"
 #include "support/scenario.h"
 
 namespace shequn {
@@ -153,7 +154,11 @@ TEST_F(HostileEvent, OneMegabyteFieldsAreRefusedNamingTheField) {
 
   v1::Event intro = c_.Make("ann");
   (*intro.mutable_introduce()->mutable_fields())["爱好"] = kMegabyte;
-  c_.ExpectRejected(intro, Code::kInvalidArgument, "introduce.fields: 1048582 bytes in all");
+  c_.ExpectRejected(intro, Code::kInvalidArgument, "introduce.fields[爱好]: 1048576 bytes, limit 16384");
+  v1::Event long_intro = c_.Make("ann");
+  (*long_intro.mutable_introduce()->mutable_fields())["爱好"] = std::string(10'000, 'x');
+  (*long_intro.mutable_introduce()->mutable_fields())["城市"] = std::string(10'000, 'x');
+  c_.ExpectRejected(long_intro, Code::kInvalidArgument, "introduce.fields: 20012 bytes in all");
 
   v1::Event fields = c_.Make("ann");
   for (int i = 0; i < 100'000; ++i) {
@@ -245,7 +250,7 @@ TEST(Limits, HostileSnapshotsAreRefusedNamingTheField) {
   ASSERT_TRUE(engine.ok());
   v1::CommunitySnapshot snap = (*engine)->Snapshot();
   snap.set_last_time_ms(-5);
-  EXPECT_THAT(Engine::Restore(config, snap).status().message(), HasSubstr("snapshot.last_time_ms"));
+  EXPECT_THAT(Engine::Restore(config, testing::Resealed(snap)).status().message(), HasSubstr("snapshot.last_time_ms"));
 
   snap = (*engine)->Snapshot();
   for (int i = 0; i < 20'000; ++i) {
@@ -253,7 +258,7 @@ TEST(Limits, HostileSnapshotsAreRefusedNamingTheField) {
     g->set_id(absl::StrCat("x", i));
     g->set_capacity(1);
   }
-  EXPECT_THAT(Engine::Restore(config, snap).status().message(),
+  EXPECT_THAT(Engine::Restore(config, testing::Resealed(snap)).status().message(),
               HasSubstr("snapshot.membership.groups: 20002 groups, limit 10000"));
 
   // A waitlisted member missing from the waitlist, or listed twice.
@@ -263,11 +268,11 @@ TEST(Limits, HostileSnapshotsAreRefusedNamingTheField) {
   m->set_role(v1::ROLE_MEMBER);
   m->set_status(v1::MEMBER_STATUS_WAITLISTED);
   m->set_group("new");
-  EXPECT_THAT(Engine::Restore(config, snap).status().message(),
+  EXPECT_THAT(Engine::Restore(config, testing::Resealed(snap)).status().message(),
               HasSubstr("membership.members[2].status: waitlisted but not in the waitlist"));
   snap.mutable_membership()->add_waitlist("w");
   snap.mutable_membership()->add_waitlist("w");
-  EXPECT_THAT(Engine::Restore(config, snap).status().message(),
+  EXPECT_THAT(Engine::Restore(config, testing::Resealed(snap)).status().message(),
               HasSubstr("membership.waitlist[1]: listed twice"));
 
   // A team for a member who has left.
@@ -277,7 +282,7 @@ TEST(Limits, HostileSnapshotsAreRefusedNamingTheField) {
   m->set_role(v1::ROLE_MEMBER);
   m->set_status(v1::MEMBER_STATUS_LEFT);
   m->set_team("a");
-  EXPECT_THAT(Engine::Restore(config, snap).status().message(),
+  EXPECT_THAT(Engine::Restore(config, testing::Resealed(snap)).status().message(),
               HasSubstr("membership.members[2].team"));
 }
 

@@ -1,0 +1,90 @@
+// shequn::limits — every bound the engine holds its inputs to, in one place.
+//
+// Every input has a stated bound, so a hostile host, config or snapshot
+// costs time proportional to its size and never more. Past a bound a call
+// returns InvalidArgument naming the field and the bound
+// ("rename.nickname: 1048576 bytes, limit 256") and changes nothing; a full
+// roster is ResourceExhausted.
+//
+// Events: each field of shequn.v1.Event is annotated in event.proto with the
+// bound it is held to (`[(shequn.v1.bound) = BOUND_NAME]`, see bounds.proto);
+// the engine checks a whole event against them once, before any part sees
+// it. Configs and snapshots are checked by the parts that read them, against
+// the same constants.
+#ifndef SHEQUN_LIMITS_H_
+#define SHEQUN_LIMITS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace shequn::limits {
+
+// ---- Strings, in bytes; every string must also be valid UTF-8. ----------
+// Ids: event id, actor, member and group references, group/team ids, tasks,
+// messages, polls, orders (BOUND_ID).
+inline constexpr size_t kMaxIdBytes = 256;
+// Short names: nicknames, channels, attribute keys and values, group names,
+// titles, tags, categories, poll options (BOUND_NAME).
+inline constexpr size_t kMaxNameBytes = 256;
+// Free text: an introduction (all fields together), a reason, a poll
+// question, a check-in note, the welcome message, the handbook (BOUND_TEXT).
+inline constexpr size_t kMaxTextBytes = 16 * 1024;
+// A chat message's text or a task's submitted content (BOUND_MESSAGE_TEXT).
+inline constexpr size_t kMaxMessageBytes = size_t{1} << 20;
+// A tag, in code points (also at most kMaxNameBytes).
+inline constexpr size_t kMaxTagCodePoints = 64;
+
+// ---- Numbers. ------------------------------------------------------------
+// Times: 0 .. 9999-12-31T23:59:59.999Z in Unix milliseconds (BOUND_TIME_MS).
+inline constexpr int64_t kMaxTimeMs = 253'402'300'799'999;
+// Durations: 0 .. ten years (BOUND_DURATION_SECONDS), in configs too.
+inline constexpr int64_t kMaxDurationSeconds = 10LL * 365 * 24 * 3600;
+// Money: 0 .. 10^12 cents, ten billion in any currency (BOUND_CENTS).
+inline constexpr int64_t kMaxCents = 1'000'000'000'000;
+// Points moved by one event: -10^12 .. 10^12 (BOUND_POINTS). The points
+// config may set a tighter bound (points.max_adjustment).
+inline constexpr int64_t kMaxPoints = 1'000'000'000'000;
+// Points one configured rule, award or title names: 0 .. 10^6.
+inline constexpr int64_t kMaxRulePoints = 1'000'000;
+// A host's score (product activity): finite, magnitude at most 10^12
+// (BOUND_SCORE).
+inline constexpr double kMaxScore = 1e12;
+
+// ---- Events. -------------------------------------------------------------
+// An event's serialised size; checked before anything else in it.
+inline constexpr size_t kMaxEventBytes = 4 * 1024 * 1024;
+// Entries in one event's repeated or map field: apply.attributes,
+// apply.completed_tasks, introduce.fields, ... (BOUND_ENTRIES).
+inline constexpr int kMaxEventEntries = 64;
+// Options of one poll, and a vote's choices (BOUND_POLL_OPTIONS).
+inline constexpr int kMaxPollOptions = 100;
+// Members listed as attending one group activity (BOUND_ATTENDEES).
+inline constexpr int kMaxAttendees = 10'000;
+
+// ---- Configs. ------------------------------------------------------------
+// A config: its serialised size, and the lengths of its lists.
+inline constexpr size_t kMaxConfigBytes = 4 * 1024 * 1024;
+inline constexpr int kMaxGroups = 10'000;  // configured and opened together
+inline constexpr int kMaxStaff = 10'000;
+inline constexpr int kMaxTeams = 1'000;
+// Config lists of a few entries: prescreen requirements, intro fields,
+// nickname fields; and the allowed values of one requirement.
+inline constexpr int kMaxConfigEntries = 64;
+inline constexpr int kMaxAllowedValues = 1'000;
+// Live leaderboards kept by the points part (points.live_boards).
+inline constexpr int kMaxLiveBoards = 32;
+// Activity windows of the segments part, in days (segments.windows_days).
+inline constexpr int kMaxWindowDays = 31;
+// Nesting of a segment predicate (and/or/not).
+inline constexpr int kMaxPredicateDepth = 32;
+// Nesting of any config, event or snapshot message: protobuf's own parse
+// limit, so no check recurses without bound.
+inline constexpr int kMaxNesting = 100;
+
+// ---- State. --------------------------------------------------------------
+// Distinct member ids one community remembers (past members included).
+inline constexpr size_t kMaxMembers = 1'000'000;
+
+}  // namespace shequn::limits
+
+#endif  // SHEQUN_LIMITS_H_
