@@ -1,13 +1,16 @@
 // Fuzzes Engine::Restore with arbitrary CommunitySnapshot bytes under the
 // fixed kBusyCommunity config (seeds: real snapshots written by
 // shequn_fuzz_seeds). Restore must return a status, never crash; a refusal
-// must name the field. A restored engine must be consistent, round-trip to
-// the same bytes, and survive every member leaving, being removed and the
-// clock running on, with every refused call changing nothing.
+// must name the field. An input refused as it is is restored again
+// resealed, so mutations reach the record checks behind the seal. A
+// restored engine must be consistent, round-trip to the same bytes, and
+// survive every member leaving, being removed and the clock running on,
+// with every refused call changing nothing.
 #include <cstddef>
 #include <cstdint>
 
 #include "fuzz_support.h"
+#include "support/reseal.h"
 
 using namespace shequn;
 
@@ -24,7 +27,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::Require(restored.status().code() == absl::StatusCode::kInvalidArgument,
                   "Restore refused with a code other than InvalidArgument",
                   restored.status().ToString());
-    return 0;
+    // Nearly every mutation breaks the seal: reseal to reach the checks of
+    // the records behind it.
+    restored = Engine::Restore(fuzz::BusyConfig(), testing::Resealed(snap));
+    if (!restored.ok()) {
+      fuzz::Require(restored.status().code() == absl::StatusCode::kInvalidArgument,
+                    "Restore refused a resealed snapshot with a code other than "
+                    "InvalidArgument",
+                    restored.status().ToString());
+      return 0;
+    }
   }
   Engine& engine = **restored;
   absl::Status consistent = engine.CheckConsistency();
