@@ -22,7 +22,7 @@ class ShequnConan(ConanFile):
     description = ("Embeddable community operations engine: membership, "
                    "rules and screening, points and leaderboards; data as "
                    "protobuf (shequn.v1)")
-    license = "proprietary"  # TODO(lead): set once the project picks one
+    license = "Apache-2.0"
     topics = ("community", "moderation", "protobuf", "abseil")
 
     package_type = "library"

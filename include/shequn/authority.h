@@ -1,4 +1,4 @@
-// Who may do what: the authorisation matrix for operator events (D-2.2).
+// Who may do what: the authorisation matrix for operator events.
 //
 // Acts on a member (remove, ban, mute, move, set role…) need a managing role
 // (owner, deputy owner, admin) that strictly outranks the target:

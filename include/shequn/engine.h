@@ -121,7 +121,7 @@ class Engine {
   // not). NotFound for an unknown member. O(strikes of the member).
   absl::StatusOr<uint32_t> LiveStrikes(absl::string_view member_id) const;
 
-  // ---- Points, boards and polls (D-7). ----------------------------------
+  // ---- Points, boards and polls. ----------------------------------
   // Errors: NotFound for an unknown member, group, team or poll;
   // InvalidArgument for a malformed query. n = members on the board (active
   // members in its scope), N = members ever seen, E = ledger entries of the
@@ -186,7 +186,7 @@ class Engine {
   const v1::CommunityConfig& config() const;
   int64_t last_time_ms() const;
 
-  // --- Segments, KPIs and health (D-8, D-9, D-10) ---
+  // --- Segments, KPIs and health ---
   // Time arguments are "as of": a time before the last event is read as the
   // last event's time. Counters reach back config.segments.windows_days.
 
