@@ -35,9 +35,11 @@ void GroupDays::SumInto(int32_t g, uint32_t as_of_day, int window, Day& sum) con
   if (g < 0 || static_cast<size_t>(g) >= groups_.size()) return;
   const Group& group = groups_[g];
   if (group.last_day == 0 || window <= 0) return;
+  // Days in (as_of - window, as_of] ∩ (last - ring, last] ∩ [0, ∞): near
+  // day 0 the window reaches back before the first day there is.
   const int64_t hi = std::min<int64_t>(as_of_day, group.last_day);
-  const int64_t lo = std::max<int64_t>(int64_t{as_of_day} - window + 1,
-                                       int64_t{group.last_day} - kRing + 1);
+  const int64_t lo = std::max({int64_t{as_of_day} - window + 1,
+                               int64_t{group.last_day} - kRing + 1, int64_t{0}});
   for (int64_t d = lo; d <= hi; ++d) {
     const Day& day = group.days[d % kRing];
     for (int s = 0; s < kStatCount; ++s) sum.n[s] += day.n[s];

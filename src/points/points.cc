@@ -7,14 +7,20 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/actions.h"
+#include "shequn/engine.h"
 #include "text/utf8.h"
 
 namespace shequn::points {
 namespace {
 
+// One amount (a rule's, a bonus, a place, a team win) is at most a
+// million points; a total (a cap, a balance or period threshold, the largest
+// adjustment) at most a million such amounts, far from int64's end.
 constexpr int64_t kMaxRulePoints = 1'000'000;
+constexpr int64_t kMaxPointsTotal = kMaxRulePoints * 1'000'000;
 constexpr int64_t kDefaultMaxAdjustment = 1'000'000;
 constexpr int64_t kDayMs = 86'400'000;
+constexpr int64_t kMaxDurationDays = limits::kMaxDurationSeconds / 86'400;
 
 absl::Status CheckAmount(int64_t v, int64_t lo, absl::string_view path) {
   if (v < lo || v > kMaxRulePoints) {
@@ -41,13 +47,16 @@ absl::Status ValidateRules(const v1::PointsConfig& p) {
     if (r.kind().empty()) return InvalidField(absl::StrCat(at, ".kind"), "required");
     if (auto s = CheckUtf8Field(r.kind(), absl::StrCat(at, ".kind")); !s.ok()) return s;
     if (auto s = CheckAmount(r.points(), 1, absl::StrCat(at, ".points")); !s.ok()) return s;
-    if (r.daily_cap() < 0) return InvalidField(absl::StrCat(at, ".daily_cap"), "must not be negative");
-    if (r.weekly_cap() < 0) return InvalidField(absl::StrCat(at, ".weekly_cap"), "must not be negative");
+    for (auto [cap, field] : {std::pair{r.daily_cap(), ".daily_cap"}, {r.weekly_cap(), ".weekly_cap"}}) {
+      if (auto s = CheckRange(cap, 0, kMaxPointsTotal, absl::StrCat(at, field)); !s.ok()) return s;
+    }
     if (r.repeat_percent() > 100) {
       return InvalidField(absl::StrCat(at, ".repeat_percent"), "must be at most 100");
     }
-    if (r.effective_from_ms() < 0) {
-      return InvalidField(absl::StrCat(at, ".effective_from_ms"), "must not be negative");
+    if (auto s = CheckRange(r.effective_from_ms(), 0, limits::kMaxTimeMs,
+                            absl::StrCat(at, ".effective_from_ms"));
+        !s.ok()) {
+      return s;
     }
     std::pair<std::string, int64_t> key(r.kind(), r.effective_from_ms());
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
@@ -56,25 +65,25 @@ absl::Status ValidateRules(const v1::PointsConfig& p) {
     }
     seen.push_back(std::move(key));
   }
-  if (p.member_daily_cap() < 0) return InvalidField("points.member_daily_cap", "must not be negative");
-  return absl::OkStatus();
+  return CheckRange(p.member_daily_cap(), 0, kMaxPointsTotal, "points.member_daily_cap");
 }
 
 absl::Status ValidateCheckInsAndTasks(const v1::PointsConfig& p) {
   for (int i = 0; i < p.check_in().streak_bonuses_size(); ++i) {
     const v1::StreakBonus& b = p.check_in().streak_bonuses(i);
     const std::string at = absl::StrCat("points.check_in.streak_bonuses[", i, "]");
-    if (b.days() == 0) return InvalidField(absl::StrCat(at, ".days"), "must be positive");
+    if (auto s = CheckRange(b.days(), 1, kMaxDurationDays, absl::StrCat(at, ".days")); !s.ok()) {
+      return s;
+    }
     if (auto s = CheckAmount(b.points(), 1, absl::StrCat(at, ".points")); !s.ok()) return s;
   }
-  if (p.check_in().make_up_max_days_back() > 366) {
-    return InvalidField("points.check_in.make_up_max_days_back", "must be at most 366");
+  if (auto s = CheckRange(p.check_in().make_up_max_days_back(), 0, 366,
+                          "points.check_in.make_up_max_days_back");
+      !s.ok()) {
+    return s;
   }
-  const int64_t late = p.tasks().late_window_seconds();
-  if (late < 0 || late > 366 * 86400) {
-    return InvalidField("points.tasks.late_window_seconds", "must be in [0, one year]");
-  }
-  return absl::OkStatus();
+  return CheckRange(p.tasks().late_window_seconds(), 0, 366 * 86400,
+                    "points.tasks.late_window_seconds");
 }
 
 absl::Status ValidateAwards(const v1::CommunityConfig& c) {
@@ -108,7 +117,10 @@ absl::Status ValidateAwards(const v1::CommunityConfig& c) {
         return s;
       }
     }
-    if (a.prize_cents() < 0) return InvalidField(absl::StrCat(at, ".prize_cents"), "must not be negative");
+    if (auto s = CheckRange(a.prize_cents(), 0, limits::kMaxCents, absl::StrCat(at, ".prize_cents"));
+        !s.ok()) {
+      return s;
+    }
     if (a.review_at_half_month() && a.period() != v1::PERIOD_MONTH) {
       return InvalidField(absl::StrCat(at, ".review_at_half_month"), "needs PERIOD_MONTH");
     }
@@ -122,8 +134,10 @@ absl::Status ValidateOthers(const v1::CommunityConfig& c) {
     const std::string at = absl::StrCat("points.titles[", i, "]");
     if (p.titles(i).title().empty()) return InvalidField(absl::StrCat(at, ".title"), "required");
     if (auto s = CheckUtf8Field(p.titles(i).title(), absl::StrCat(at, ".title")); !s.ok()) return s;
-    if (p.titles(i).min_balance() <= 0) {
-      return InvalidField(absl::StrCat(at, ".min_balance"), "must be positive");
+    if (auto s = CheckRange(p.titles(i).min_balance(), 1, kMaxPointsTotal,
+                            absl::StrCat(at, ".min_balance"));
+        !s.ok()) {
+      return s;
     }
   }
   if (p.has_elimination()) {
@@ -132,8 +146,16 @@ absl::Status ValidateOthers(const v1::CommunityConfig& c) {
     if (e.lowest_n() == 0 && e.below_points() == 0) {
       return InvalidField("points.elimination", "set lowest_n or below_points");
     }
-    if (e.warn_before_seconds() < 0 || e.warn_before_seconds() > 31 * 86400) {
-      return InvalidField("points.elimination.warn_before_seconds", "must be in [0, 31 days]");
+    // Period points go negative with deductions: so may the threshold.
+    if (auto s = CheckRange(e.below_points(), -kMaxPointsTotal, kMaxPointsTotal,
+                            "points.elimination.below_points");
+        !s.ok()) {
+      return s;
+    }
+    if (auto s = CheckRange(e.warn_before_seconds(), 0, 31 * 86400,
+                            "points.elimination.warn_before_seconds");
+        !s.ok()) {
+      return s;
     }
   }
   if (p.has_team_contest()) {
@@ -144,16 +166,14 @@ absl::Status ValidateOthers(const v1::CommunityConfig& c) {
       return s;
     }
   }
-  if (p.expiry().expire_after_days() > 3650) {
-    return InvalidField("points.expiry.expire_after_days", "must be at most 3650");
-  }
-  if (p.max_adjustment() < 0) return InvalidField("points.max_adjustment", "must not be negative");
-  if (p.decay().percent() > 100) {
-    return InvalidField("points.decay.percent", absl::StrCat(p.decay().percent(), " is outside [0, 100]"));
-  }
-  if (p.decay().period_days() > 3650) {
-    return InvalidField("points.decay.period_days",
-                   absl::StrCat(p.decay().period_days(), " is outside [0, 3650]"));
+  const std::tuple<int64_t, int64_t, absl::string_view> bounded[] = {
+      {p.expiry().expire_after_days(), kMaxDurationDays, "points.expiry.expire_after_days"},
+      {p.max_adjustment(), kMaxPointsTotal, "points.max_adjustment"},
+      {p.decay().percent(), 100, "points.decay.percent"},
+      {p.decay().period_days(), kMaxDurationDays, "points.decay.period_days"},
+  };
+  for (const auto& [value, max, path] : bounded) {
+    if (auto s = CheckRange(value, 0, max, path); !s.ok()) return s;
   }
   return LiveBoards::ValidateConfig(c);
 }

@@ -178,7 +178,7 @@ void TokenDetector::StartToken(const FoldedChar& ch) {
   length_ = digits_ = 0;
   has_letter_ = false;
   joiners_ = 0;
-  plus_ = ch.begin == plus_end_;
+  phone_begin_ = ch.begin == plus_end_ ? plus_begin_ : ch.begin;
   ExtendToken(ch);
 }
 
@@ -214,7 +214,7 @@ bool TokenDetector::IsMobile() const {
 void TokenDetector::EndToken(const MatchSink& sink) {
   if (!active_) return;
   active_ = false;
-  if (IsMobile()) sink.Emit(MatchSource::kPhone, plus_ ? plus_begin_ : begin_, end_);
+  if (IsMobile()) sink.Emit(MatchSource::kPhone, phone_begin_, end_);
   const bool wechat_id = has_letter_ ? length_ >= 6 && length_ <= 20 && digits_ > 0
                                      : digits_ >= 5 && digits_ <= 15;
   const bool qq_number = !has_letter_ && digits_ >= 5 && digits_ <= 11;

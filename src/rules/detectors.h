@@ -95,10 +95,11 @@ class TokenDetector {
   int joiners_ = 0;      // joiners since the last digit
   char prefix_[6] = {};  // the first digits
   char head_[5] = {};    // the first characters, for "wxid_"
-  // A '+' right before the token belongs to a phone number.
+  // The last '+' read. One right before the token belongs to a phone
+  // number; one read later is a joiner inside the token and moves nothing.
   uint32_t plus_end_ = UINT32_MAX;
   uint32_t plus_begin_ = 0;
-  bool plus_ = false;
+  uint32_t phone_begin_ = 0;  // the token's begin, or its leading '+'
   // Armed by a trigger.
   MatchSource armed_ = MatchSource::kWord;  // kWord: not armed
   uint32_t armed_begin_ = 0;

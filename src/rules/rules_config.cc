@@ -2,6 +2,7 @@
 #include "engine/field_errors.h"
 
 #include "absl/strings/str_cat.h"
+#include "shequn/engine.h"
 
 namespace shequn::rules {
 namespace {
@@ -25,7 +26,11 @@ absl::Status ValidateLadder(const google::protobuf::RepeatedPtrField<v1::LadderS
   for (int i = 0; i < ladder.size(); ++i) {
     const v1::LadderStep& s = ladder[i];
     const std::string at = absl::StrCat(path, "[", i, "]");
-    if (s.mute_seconds() < 0) return InvalidField(at + ".mute_seconds", "must not be negative");
+    if (absl::Status st = CheckRange(s.mute_seconds(), 0, limits::kMaxDurationSeconds,
+                                     at + ".mute_seconds");
+        !st.ok()) {
+      return st;
+    }
     if (!s.warn() && !s.announce() && s.mute_seconds() == 0 && !s.remove() && !s.ban()) {
       return InvalidField(at, "a step must warn, announce, mute, remove or ban");
     }
@@ -105,8 +110,10 @@ absl::Status ValidateRulesConfig(const v1::RulesConfig& c) {
     if (!seen.insert(rule.category()).second) {
       return InvalidField(at + ".category", absl::StrCat("duplicate category '", rule.category(), "'"));
     }
-    if (rule.deposit_deduction_cents() < 0) {
-      return InvalidField(at + ".deposit_deduction_cents", "must not be negative");
+    if (absl::Status s = CheckRange(rule.deposit_deduction_cents(), 0, limits::kMaxCents,
+                                    at + ".deposit_deduction_cents");
+        !s.ok()) {
+      return s;
     }
     if (absl::Status s = ValidateLadder(rule.ladder(), at + ".ladder"); !s.ok()) return s;
   }
@@ -115,20 +122,21 @@ absl::Status ValidateRulesConfig(const v1::RulesConfig& c) {
   if (f.max_messages() > 0 && f.window_seconds() <= 0) {
     return InvalidField("rules.flood.window_seconds", "must be positive when max_messages is set");
   }
-  if (f.window_seconds() < 0) return InvalidField("rules.flood.window_seconds", "must not be negative");
-  if (f.repeat_window_seconds() < 0) {
-    return InvalidField("rules.flood.repeat_window_seconds", "must not be negative");
-  }
-  const std::pair<int64_t, const char*> non_negative[] = {
+  // Durations become milliseconds: past the limit they could overflow.
+  const std::pair<int64_t, const char*> durations[] = {
+      {f.window_seconds(), "rules.flood.window_seconds"},
+      {f.repeat_window_seconds(), "rules.flood.repeat_window_seconds"},
       {c.strike_expiry_seconds(), "rules.strike_expiry_seconds"},
       {c.mediation_window_seconds(), "rules.mediation_window_seconds"},
-      {c.deposit_deduction_cents(), "rules.deposit_deduction_cents"},
       {c.message_memory_seconds(), "rules.message_memory_seconds"},
   };
-  for (const auto& [value, path] : non_negative) {
-    if (value < 0) return InvalidField(path, "must not be negative");
+  for (const auto& [value, path] : durations) {
+    if (absl::Status s = CheckRange(value, 0, limits::kMaxDurationSeconds, path); !s.ok()) {
+      return s;
+    }
   }
-  return absl::OkStatus();
+  return CheckRange(c.deposit_deduction_cents(), 0, limits::kMaxCents,
+                    "rules.deposit_deduction_cents");
 }
 
 }  // namespace shequn::rules

@@ -58,10 +58,11 @@ void ActivityRings::Add(uint32_t m, uint32_t day, Counter c, uint32_t n) {
 uint32_t ActivityRings::Sum(uint32_t m, Counter c, uint32_t as_of_day, int window) const {
   const uint32_t last = last_day_[m];
   if (last == 0 || window <= 0) return 0;
-  // Days in (as_of - window, as_of] ∩ (last - ring, last].
+  // Days in (as_of - window, as_of] ∩ (last - ring, last] ∩ [0, ∞): near
+  // day 0 the window reaches back before the first day there is.
   const int64_t hi = std::min<int64_t>(as_of_day, last);
-  const int64_t lo = std::max<int64_t>(int64_t{as_of_day} - window + 1,
-                                       int64_t{last} - ring_ + 1);
+  const int64_t lo = std::max({int64_t{as_of_day} - window + 1, int64_t{last} - ring_ + 1,
+                               int64_t{0}});
   uint32_t sum = 0;
   const uint8_t* r = row(m) + c * ring_;
   for (int64_t d = lo; d <= hi; ++d) sum += r[d % ring_];

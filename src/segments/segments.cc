@@ -17,6 +17,7 @@ namespace {
 
 constexpr int64_t kDayMs = 24 * 3600 * 1000LL;
 constexpr int kMaxWindowDays = 31;
+constexpr int64_t kMaxDurationDays = limits::kMaxDurationSeconds / 86'400;
 
 // Orbit love per activity.
 constexpr double kLoveMessage = 1, kLoveTopic = 2, kLoveAnswer = 2, kLoveShare = 3,
@@ -103,10 +104,8 @@ absl::Status ValidateHealth(const v1::HealthStandard& h, int longest, const std:
   for (const auto& [v, name] : rates) {
     if (!(v >= 0 && v <= 1e6)) return InvalidField(absl::StrCat(at, ".", name), "must be in [0, 1e6]");
   }
-  if (h.max_median_first_answer_seconds() < 0) {
-    return InvalidField(at + ".max_median_first_answer_seconds", "must not be negative");
-  }
-  return absl::OkStatus();
+  return CheckRange(h.max_median_first_answer_seconds(), 0, limits::kMaxDurationSeconds,
+                    at + ".max_median_first_answer_seconds");
 }
 
 }  // namespace
@@ -131,7 +130,10 @@ absl::Status Segments::ValidateConfig(const v1::CommunityConfig& config) {
       !st.ok()) {
     return st;
   }
-  if (c.seed().first_days() < 0) return InvalidField("segments.seed.first_days", "must not be negative");
+  if (absl::Status st = CheckRange(c.seed().first_days(), 0, kMaxDurationDays, "segments.seed.first_days");
+      !st.ok()) {
+    return st;
+  }
   for (const auto& [v, name] : {std::pair{c.seed().in_group_weight(), "in_group_weight"},
                                 std::pair{c.seed().product_weight(), "product_weight"}}) {
     if (!std::isfinite(v) || std::fabs(v) > 1e6) {
@@ -159,6 +161,20 @@ absl::Status Segments::ValidateConfig(const v1::CommunityConfig& config) {
       (c.rfm().frequency_size() != 0 && c.rfm().frequency_size() != 4) ||
       (c.rfm().monetary_cents_size() != 0 && c.rfm().monetary_cents_size() != 4)) {
     return InvalidField("segments.rfm", "each threshold list has exactly 4 entries (or none)");
+  }
+  for (int i = 0; i < c.rfm().recency_days_size(); ++i) {
+    if (absl::Status st = CheckRange(c.rfm().recency_days(i), 0, kMaxDurationDays,
+                                     absl::StrCat("segments.rfm.recency_days[", i, "]"));
+        !st.ok()) {
+      return st;
+    }
+  }
+  for (int i = 0; i < c.rfm().monetary_cents_size(); ++i) {
+    if (absl::Status st = CheckRange(c.rfm().monetary_cents(i), 0, limits::kMaxCents,
+                                     absl::StrCat("segments.rfm.monetary_cents[", i, "]"));
+        !st.ok()) {
+      return st;
+    }
   }
   for (int i = 0; i < c.segments_size(); ++i) {
     const v1::SegmentDefinition& d = c.segments(i);

@@ -3,10 +3,13 @@
 // contain banned ones.
 #include "shequn/screening.h"
 
+#include <iterator>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -71,6 +74,67 @@ TEST(Screening, InternationalPhoneKeepsThePlus) {
   const std::string text = "call +86 138-0013-8000 now";
   EXPECT_THAT(Spans(text, screener.Screen(text)),
               ElementsAre("poaching:phone:+86 138-0013-8000"));
+}
+
+// A '+' inside a number is a joiner like a dash; it used to take over the
+// phone's start, so "+13818963288+" came back as the empty span 12..12 and
+// "+86+13818963288" lost its "+86".
+TEST(Screening, APlusAfterThePhoneLeavesItsStartAlone) {
+  const Screener screener = GroupScreener();
+  for (const std::string text : {"+13818963288+", "+13818963288+ok"}) {
+    SCOPED_TRACE(text);
+    const ScreenResult r = screener.Screen(text);
+    ASSERT_EQ(r.matches.size(), 1u);
+    EXPECT_EQ(r.matches[0].source, MatchSource::kPhone);
+    EXPECT_EQ(r.matches[0].begin, 0u);
+    EXPECT_EQ(r.matches[0].end, 12u);
+  }
+  std::string text = "+8613818963288 + ";
+  EXPECT_THAT(Spans(text, screener.Screen(text)), ElementsAre("poaching:phone:+8613818963288"));
+  text = "+86+13818963288";
+  EXPECT_THAT(Spans(text, screener.Screen(text)), ElementsAre("poaching:phone:+86+13818963288"));
+  text = "a+13818963288";
+  EXPECT_THAT(Spans(text, screener.Screen(text)), ElementsAre("poaching:phone:+13818963288"));
+  // A digit within three joiners carries the number on: fourteen digits are
+  // not a mobile number.
+  EXPECT_THAT(screener.Screen("+8613818963288 + 1").matches, IsEmpty());
+}
+
+// Every match of every detector is a non-empty span inside the text, over
+// strings of numbers typed the ways phone numbers are: behind '+' or +86,
+// between '+', spaces, dashes and letters.
+TEST(Screening, MatchSpansAreNonEmptyAndInsideTheText) {
+  const Screener screener = GroupScreener();
+  constexpr std::string_view kBefore[] = {"", "+", "+86", "+86 ", "0086", "a", "wx"};
+  constexpr std::string_view kAfter[] = {"", "+", "++", " + ", "+a", " ", "-", "a", "+1"};
+  std::mt19937 random(20260301);  // fixed seed: the same strings every run
+  int phones = 0;
+  for (int i = 0; i < 400; ++i) {
+    std::string text;
+    const int numbers = 1 + static_cast<int>(random() % 3);
+    for (int n = 0; n < numbers; ++n) {
+      text += kBefore[random() % std::size(kBefore)];
+      // Half of them mobile numbers (1 3..9 then 9 digits), the rest 1..14 digits.
+      const bool mobile = random() % 2 == 0;
+      const int digits = mobile ? 11 : 1 + static_cast<int>(random() % 14);
+      for (int d = 0; d < digits; ++d) {
+        char digit = static_cast<char>('0' + random() % 10);
+        if (mobile && d == 0) digit = '1';
+        if (mobile && d == 1) digit = static_cast<char>('3' + random() % 7);
+        text += digit;
+      }
+      text += kAfter[random() % std::size(kAfter)];
+    }
+    for (const ScreenMatch& m : screener.Screen(text).matches) {
+      phones += m.source == MatchSource::kPhone;
+      EXPECT_LT(m.begin, m.end) << "'" << text << "' " << MatchSourceName(m.source);
+      EXPECT_LE(m.end, text.size()) << "'" << text << "' " << MatchSourceName(m.source);
+      if (m.source != MatchSource::kPhone || m.begin >= m.end || m.end > text.size()) continue;
+      // A phone starts at its '+' or at its first digit.
+      EXPECT_TRUE(text[m.begin] == '+' || absl::ascii_isdigit(text[m.begin])) << text;
+    }
+  }
+  EXPECT_GT(phones, 100);  // the generator does make phone numbers
 }
 
 TEST(Screening, OrdinaryNumbersAreNotPhones) {

@@ -1,5 +1,6 @@
 // Segments, KPIs and health (D-8, D-9, D-10), with hand-checked numbers.
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -329,6 +330,76 @@ TEST(Risk, ABanSpikeRaisesAnAlertAndLeadsTheReport) {
   ASSERT_TRUE(Find(midnight, v1::ACTION_KIND_RISK_ALERT));
   EXPECT_EQ(Find(midnight, v1::ACTION_KIND_RISK_ALERT)->group(), "g1");
   EXPECT_EQ(Find(midnight, v1::ACTION_KIND_RISK_ALERT)->amount(), 5);
+}
+
+// A community whose first events fall in the first days of 1970 (local day
+// 1): the daily windows reach back before day 1. They used to index their
+// day rings at negative days: the group ring crashed the midnight risk
+// check, the member rings read memory outside the member's buckets.
+TEST(Report, ACommunityStartedInJanuary1970CountsItsFirstDays) {
+  v1::CommunityConfig config = ParseConfig(kFanGroup);
+  v1::SegmentDefinition* posters = config.mutable_segments()->add_segments();
+  posters->set_name("posted_once_this_month");
+  v1::CounterCondition* once = posters->mutable_predicate()->mutable_counter();
+  once->set_name("messages");
+  once->set_window_days(30);
+  once->set_op(v1::COMPARISON_EQ);
+  once->set_value(1);
+  absl::StatusOr<std::unique_ptr<Engine>> created = Engine::Create(config);
+  ASSERT_TRUE(created.ok()) << created.status();
+  Engine& engine = **created;
+  auto apply = [&engine](v1::Event e) {
+    ASSERT_TRUE(engine.AdvanceTo(e.time_ms()).ok());
+    absl::StatusOr<v1::Outcome> out = engine.Apply(e);
+    ASSERT_TRUE(out.ok()) << out.status() << " for " << e.ShortDebugString();
+  };
+  auto make = [](absl::string_view id, int64_t time_ms, absl::string_view actor) {
+    v1::Event e;
+    e.set_id(std::string(id));
+    e.set_time_ms(time_ms);
+    e.set_actor(std::string(actor));
+    e.set_group("g1");
+    return e;
+  };
+  v1::Event join = make("join", 1000, "ann");
+  join.mutable_apply()->set_accepted_rules(true);
+  join.mutable_apply()->set_nickname("ann");
+  apply(join);
+  for (auto [id, who, topic] : {std::tuple{"m1", "owner", false}, {"m2", "ann", true}}) {
+    v1::Event post = make(id, 2000, who);
+    post.mutable_message()->set_message_id(id);
+    post.mutable_message()->set_text("你好");
+    post.mutable_message()->set_starts_topic(topic);
+    apply(post);
+  }
+
+  const int64_t later = 3 * kDay + 1000;
+  absl::StatusOr<v1::Outcome> midnights = engine.AdvanceTo(later);
+  ASSERT_TRUE(midnights.ok()) << midnights.status();
+  EXPECT_EQ(midnights->actions_size(), 0) << midnights->ShortDebugString();
+
+  const v1::Report r = engine.Report(later);
+  EXPECT_EQ(r.as_of_day(), 3u);  // 1970-01-04; local days count from 1
+  const v1::GroupReport& g1 = GroupIn(r, "g1");
+  EXPECT_EQ(g1.headcount(), 2);  // the owner and ann
+  for (int days : {7, 30}) {
+    SCOPED_TRACE(days);
+    const v1::PeriodKpis& p = Period(g1, days);
+    EXPECT_EQ(p.new_members(), 1);
+    EXPECT_EQ(p.members_at_start(), 1);
+    EXPECT_EQ(p.messages(), 2);
+    EXPECT_EQ(p.topics(), 1);
+    EXPECT_EQ(p.active_members(), 2);
+    EXPECT_EQ(Period(r.community(), days).messages(), 2);
+  }
+  EXPECT_EQ(Period(g1, 1).messages(), 0);
+  EXPECT_EQ(Period(g1, 1).new_members(), 0);
+  EXPECT_EQ(g1.tiers().active(), 1);    // ann started a topic this week
+  EXPECT_EQ(g1.tiers().moderate(), 1);  // the owner posted
+  EXPECT_DOUBLE_EQ(g1.inequality().heavy_message_share(), 0.5);
+  EXPECT_TRUE(r.risk().empty());
+  EXPECT_THAT(*engine.SegmentMembers("posted_once_this_month", later),
+              ElementsAre("owner", "ann"));
 }
 
 TEST(BadInput, UnknownCounterAndBadWindowsAreRejectedAtCreate) {
