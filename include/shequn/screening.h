@@ -78,9 +78,9 @@
 #include "absl/types/span.h"
 
 namespace shequn {
-namespace rules {
+namespace screening {
 struct ScreenerData;
-}  // namespace rules
+}  // namespace screening
 
 // Built-in category names. Word lists may use any other non-empty name too.
 inline constexpr absl::string_view kCategoryAbuse = "abuse";
@@ -223,8 +223,8 @@ class Screener {
   size_t MemoryBytes() const;
 
  private:
-  explicit Screener(std::unique_ptr<const rules::ScreenerData> impl);
-  std::unique_ptr<const rules::ScreenerData> impl_;
+  explicit Screener(std::unique_ptr<const screening::ScreenerData> impl);
+  std::unique_ptr<const screening::ScreenerData> impl_;
 };
 
 // The normalised form used for matching, as UTF-8: e.g. "Ｆ.u.U.u ck" →

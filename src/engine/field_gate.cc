@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "engine/field_errors.h"
+#include "base/field_errors.h"
 #include "google/protobuf/descriptor.h"
 #include "shequn/limits.h"
 #include "shequn/v1/bounds.pb.h"

@@ -1,15 +1,15 @@
 #include "membership/membership.h"
-#include "engine/field_errors.h"
+#include "base/field_errors.h"
 
 #include <algorithm>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "engine/actions.h"
+#include "base/actions.h"
 #include "membership/nickname.h"
-#include "shequn/engine.h"
-#include "text/utf8.h"
+#include "shequn/limits.h"
+#include "base/utf8.h"
 
 namespace shequn::membership {
 namespace {

@@ -1,10 +1,10 @@
 // Validation of the membership parts of CommunityConfig.
 #include "absl/container/flat_hash_set.h"
-#include "engine/field_errors.h"
+#include "base/field_errors.h"
 #include "absl/strings/str_cat.h"
 #include "membership/membership.h"
 #include "membership/nickname.h"
-#include "shequn/engine.h"
+#include "shequn/limits.h"
 
 namespace shequn::membership {
 namespace {

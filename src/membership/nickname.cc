@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "shequn/engine.h"
-#include "text/utf8.h"
+#include "shequn/limits.h"
+#include "base/utf8.h"
 
 namespace shequn::membership {
 
@@ -72,7 +72,7 @@ std::string NicknameMismatch(absl::string_view nickname,
   }
   for (int i = 0; i < format.fields_size(); ++i) {
     const v1::NicknameField& f = format.fields(i);
-    const size_t chars = text::CountCodePoints(parts[i]);
+    const size_t chars = text::CountCodePoints({parts[i].data(), parts[i].size()});
     const size_t min_chars = f.min_chars() == 0 ? 1 : f.min_chars();
     if (chars < min_chars) {
       return absl::StrCat("field ", i + 1, " (", f.name(), ") has ", chars,

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "points/points.h"
-#include "text/utf8.h"
+#include "base/utf8.h"
 
 namespace shequn::points {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "engine/actions.h"
+#include "base/actions.h"
 #include "points/points.h"
 
 namespace shequn::points {

@@ -1,14 +1,14 @@
 // Dispatch, config validation, timers and snapshots of the points part.
 #include "points/points.h"
-#include "engine/field_errors.h"
+#include "base/field_errors.h"
 
 #include <algorithm>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
-#include "engine/actions.h"
-#include "shequn/engine.h"
-#include "text/utf8.h"
+#include "base/actions.h"
+#include "shequn/limits.h"
+#include "base/utf8.h"
 
 namespace shequn::points {
 namespace {

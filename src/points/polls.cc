@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "engine/field_errors.h"
+#include "base/field_errors.h"
 #include "absl/strings/str_join.h"
-#include "engine/actions.h"
+#include "base/actions.h"
 #include "points/points.h"
 #include "shequn/limits.h"
 

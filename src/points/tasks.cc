@@ -1,10 +1,10 @@
 // Tasks (D-7.2): assignments with deadlines, on-time/late/missing counts,
 // graduation eligibility and results elimination (成果淘汰, D-6.1).
 #include "absl/strings/str_cat.h"
-#include "engine/field_errors.h"
-#include "engine/actions.h"
+#include "base/field_errors.h"
+#include "base/actions.h"
 #include "points/points.h"
-#include "text/utf8.h"
+#include "base/utf8.h"
 
 namespace shequn::points {
 absl::Status Points::CheckAssign(const v1::Event& e) const {

@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "engine/field_errors.h"
-#include "engine/actions.h"
+#include "base/field_errors.h"
+#include "base/actions.h"
 #include "points/points.h"
-#include "text/utf8.h"
+#include "base/utf8.h"
 
 namespace shequn::points {
 namespace {

@@ -1,12 +1,12 @@
 #include "rules/rules.h"
-#include "engine/field_errors.h"
+#include "base/field_errors.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "engine/actions.h"
+#include "base/actions.h"
 #include "rules/rules_config.h"
-#include "text/utf8.h"
+#include "base/utf8.h"
 
 namespace shequn::rules {
 namespace {

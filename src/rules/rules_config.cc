@@ -1,8 +1,8 @@
 #include "rules/rules_config.h"
-#include "engine/field_errors.h"
+#include "base/field_errors.h"
 
 #include "absl/strings/str_cat.h"
-#include "shequn/engine.h"
+#include "shequn/limits.h"
 
 namespace shequn::rules {
 namespace {

@@ -1,8 +1,8 @@
 #include "segments/predicate.h"
-#include "engine/field_errors.h"
+#include "base/field_errors.h"
 
 #include "absl/strings/str_cat.h"
-#include "text/utf8.h"
+#include "base/utf8.h"
 
 namespace shequn::segments {
 namespace {

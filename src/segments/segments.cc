@@ -1,5 +1,5 @@
 #include "segments/segments.h"
-#include "engine/field_errors.h"
+#include "base/field_errors.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,10 +7,10 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "engine/actions.h"
+#include "base/actions.h"
 #include "segments/predicate.h"
 #include "shequn/limits.h"
-#include "text/utf8.h"
+#include "base/utf8.h"
 
 namespace shequn::segments {
 namespace {

@@ -27,7 +27,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "health/health.h"
+#include "segments/health.h"
 #include "membership/membership.h"
 #include "segments/counters.h"
 #include "shequn/v1/action.pb.h"

@@ -1,4 +1,4 @@
-#include "rules/aho_corasick.h"
+#include "screening/aho_corasick.h"
 
 #include <algorithm>
 #include <tuple>
@@ -6,7 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 
-namespace shequn::rules {
+namespace shequn::screening {
 namespace {
 
 // A trie edge while building: parent, label, child (pre-BFS numbering).
@@ -150,4 +150,4 @@ size_t AhoCorasick::MemoryBytes() const {
          edge_label_.size() * sizeof(char32_t);
 }
 
-}  // namespace shequn::rules
+}  // namespace shequn::screening

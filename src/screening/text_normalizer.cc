@@ -1,47 +1,18 @@
-#include "rules/text_normalizer.h"
+#include "screening/text_normalizer.h"
+
+#include "base/utf8.h"
 
 #include <algorithm>
 #include <array>
 #include <cstddef>
 #include <utility>
 
-namespace shequn::rules {
+namespace shequn::screening {
 namespace {
 
-constexpr char32_t kInvalid = 0xFFFFFFFF;
 constexpr char32_t kReplacement = 0xFFFD;
-
-// Decodes the code point at text[pos]; sets *len to the bytes it spans.
-// Overlong forms, surrogates and values past U+10FFFF are invalid, and an
-// invalid sequence consumes exactly one byte, so a bad byte never swallows
-// the good text after it.
-constexpr char32_t DecodeUtf8(std::string_view text, size_t pos, size_t* len) {
-  const auto byte = [&](size_t i) {
-    return static_cast<unsigned char>(text[pos + i]);
-  };
-  *len = 1;
-  const unsigned char b0 = byte(0);
-  if (b0 < 0x80) return b0;
-  size_t n;
-  char32_t c, min;
-  if ((b0 & 0xE0) == 0xC0) {
-    n = 2, c = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    n = 3, c = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    n = 4, c = b0 & 0x07, min = 0x10000;
-  } else {
-    return kInvalid;
-  }
-  if (pos + n > text.size()) return kInvalid;
-  for (size_t i = 1; i < n; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return kInvalid;
-    c = (c << 6) | (byte(i) & 0x3F);
-  }
-  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return kInvalid;
-  *len = n;
-  return c;
-}
+using text::DecodeUtf8;
+using text::CountCodePoints;
 
 // Traditional → simplified pairs, traditional first. Curated by hand for
 // the vocabulary screening meets (contact, money, gambling, fraud, sex,
@@ -88,15 +59,6 @@ constexpr std::string_view kTraditionalSimplifiedPairs =
     "鮮鲜鳥鸟鳳凤鳴鸣鴨鸭鴻鸿鵝鹅鹽盐麗丽麥麦麵面麼么黃黄點点黨党黴霉齊齐齒齿齡龄龍龙"
     "龜龟"
     ;
-
-constexpr size_t CountCodePoints(std::string_view s) {
-  size_t count = 0;
-  for (size_t pos = 0, len = 0; pos < s.size(); pos += len) {
-    DecodeUtf8(s, pos, &len);
-    ++count;
-  }
-  return count;
-}
 
 constexpr size_t kPairCount = CountCodePoints(kTraditionalSimplifiedPairs) / 2;
 
@@ -219,7 +181,7 @@ void FoldedCursor::DecodeMultibyte(uint32_t pos, FoldedChar* out) const {
   out->begin = pos;
   out->end = pos + static_cast<uint32_t>(len);
   out->count = 1;
-  out->invalid = raw == kInvalid;
+  out->invalid = raw == text::kInvalidCodePoint;
   if (out->invalid) {
     out->c = kReplacement;
     out->cls = CharClass::kPunct;
@@ -247,29 +209,4 @@ bool NormalizeKey(std::string_view text, std::u32string* key) {
   return valid;
 }
 
-bool IsValidUtf8(std::string_view text) {
-  for (size_t pos = 0, len = 0; pos < text.size(); pos += len) {
-    if (DecodeUtf8(text, pos, &len) == kInvalid) return false;
-  }
-  return true;
-}
-
-void AppendUtf8(char32_t c, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
-
-}  // namespace shequn::rules
+}  // namespace shequn::screening

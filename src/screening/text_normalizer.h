@@ -1,14 +1,14 @@
 // Internal: the folding and classification behind screening.h's
 // "Normalisation" paragraph, and a cursor that walks a text in folded code
 // points while keeping each one's original byte span.
-#ifndef SHEQUN_RULES_TEXT_NORMALIZER_H_
-#define SHEQUN_RULES_TEXT_NORMALIZER_H_
+#ifndef SHEQUN_SRC_SCREENING_TEXT_NORMALIZER_H_
+#define SHEQUN_SRC_SCREENING_TEXT_NORMALIZER_H_
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace shequn::rules {
+namespace shequn::screening {
 
 // What a folded code point is to the matcher. Word matching sees only
 // kLatin, kDigit and kWord; kSpace and kPunct are separators it drops.
@@ -117,11 +117,6 @@ class KeyFilter {
 // Returns false if `text` has invalid UTF-8; the bad bytes are skipped.
 bool NormalizeKey(std::string_view text, std::u32string* key);
 
-bool IsValidUtf8(std::string_view text);
+}  // namespace shequn::screening
 
-// Appends `c` to *out as UTF-8.
-void AppendUtf8(char32_t c, std::string* out);
-
-}  // namespace shequn::rules
-
-#endif  // SHEQUN_RULES_TEXT_NORMALIZER_H_
+#endif  // SHEQUN_SRC_SCREENING_TEXT_NORMALIZER_H_

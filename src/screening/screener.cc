@@ -13,16 +13,17 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "rules/aho_corasick.h"
-#include "rules/detectors.h"
-#include "rules/text_normalizer.h"
+#include "base/utf8.h"
+#include "screening/aho_corasick.h"
+#include "screening/detectors.h"
+#include "screening/text_normalizer.h"
 #include "shequn/screening.h"
 
 namespace shequn {
 namespace {
 
-using rules::CharClass;
-using rules::FoldedChar;
+using screening::CharClass;
+using screening::FoldedChar;
 
 enum class EntryKind : uint8_t { kBanned, kAllowed, kTrigger };
 
@@ -76,8 +77,8 @@ constexpr uint32_t Bit(MatchSource s) { return 1u << static_cast<int>(s); }
 
 }  // namespace
 
-struct rules::ScreenerData {
-  rules::AhoCorasick automaton;
+struct screening::ScreenerData {
+  screening::AhoCorasick automaton;
   std::vector<Entry> entries;            // indexed by automaton key
   std::vector<std::string> categories;   // never resized after Create
   uint32_t link_category = 0;
@@ -96,7 +97,7 @@ namespace {
 // Accumulates keys and entries while Create validates options.
 class ImplBuilder {
  public:
-  explicit ImplBuilder(rules::ScreenerData* impl) : impl_(impl) {}
+  explicit ImplBuilder(screening::ScreenerData* impl) : impl_(impl) {}
 
   uint32_t Category(const std::string& name) {
     auto [it, inserted] = category_ids_.try_emplace(
@@ -110,7 +111,7 @@ class ImplBuilder {
                       Entry entry) {
     const absl::string_view at(path.data(), path.size());
     std::u32string key;
-    if (!rules::NormalizeKey(text, &key)) {
+    if (!screening::NormalizeKey(text, &key)) {
       return absl::InvalidArgumentError(absl::StrCat(at, ": invalid UTF-8"));
     }
     if (key.empty()) {
@@ -126,21 +127,21 @@ class ImplBuilder {
     std::string id = absl::StrCat(static_cast<int>(entry.kind), ":",
                                   static_cast<int>(entry.trigger), ":",
                                   entry.category, ":");
-    for (char32_t c : key) rules::AppendUtf8(c, &id);
+    for (char32_t c : key) text::AppendUtf8(c, &id);
     if (!seen_.insert(std::move(id)).second) return absl::OkStatus();
     entry.length = static_cast<uint16_t>(key.size());
-    entry.latin_start = rules::Classify(key.front()) != CharClass::kWord;
-    entry.latin_end = rules::Classify(key.back()) == CharClass::kLatin;
+    entry.latin_start = screening::Classify(key.front()) != CharClass::kWord;
+    entry.latin_end = screening::Classify(key.back()) == CharClass::kLatin;
     if (entry.kind != EntryKind::kTrigger) ++impl_->size;
     keys_.push_back(std::move(key));
     impl_->entries.push_back(entry);
     return absl::OkStatus();
   }
 
-  void Finish() { impl_->automaton = rules::AhoCorasick::Build(keys_); }
+  void Finish() { impl_->automaton = screening::AhoCorasick::Build(keys_); }
 
  private:
-  rules::ScreenerData* impl_;
+  screening::ScreenerData* impl_;
   absl::flat_hash_map<std::string, uint32_t> category_ids_;
   std::vector<std::u32string> keys_;
   absl::flat_hash_set<std::string> seen_;  // kind:trigger:category:key
@@ -152,14 +153,14 @@ absl::Status CheckCategory(const std::string& path, absl::string_view name) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, ": ", name.size(), " bytes, limit ", kMaxCategoryBytes));
   }
-  if (!rules::IsValidUtf8({name.data(), name.size()})) {
+  if (text::FirstInvalidUtf8(name).has_value()) {
     return absl::InvalidArgumentError(path + ": invalid UTF-8");
   }
   return absl::OkStatus();
 }
 
 absl::Status AddDetectors(const std::vector<std::string>& names,
-                          rules::ScreenerData* impl) {
+                          screening::ScreenerData* impl) {
   for (size_t i = 0; i < names.size(); ++i) {
     const auto* it = std::find(std::begin(kDetectorNames),
                                std::end(kDetectorNames), names[i]);
@@ -178,7 +179,7 @@ absl::Status AddDetectors(const std::vector<std::string>& names,
 }
 
 absl::Status AddWords(const ScreenerOptions& options, ImplBuilder* builder,
-                      rules::ScreenerData* impl) {
+                      screening::ScreenerData* impl) {
   impl->word_offsets.push_back(0);
   for (size_t l = 0; l < options.word_lists.size(); ++l) {
     const WordList& list = options.word_lists[l];
@@ -248,7 +249,7 @@ absl::StatusOr<Screener> Screener::Create(const ScreenerOptions& options) {
         "max_text_bytes: ", options.max_text_bytes, ", must be in 1..",
         UINT32_MAX));
   }
-  auto impl = std::make_unique<rules::ScreenerData>();
+  auto impl = std::make_unique<screening::ScreenerData>();
   impl->max_text_bytes = static_cast<uint32_t>(options.max_text_bytes);
   ImplBuilder builder(impl.get());
   for (auto [path, name, slot] :
@@ -272,7 +273,7 @@ absl::StatusOr<Screener> Screener::Create(const ScreenerOptions& options) {
   return Screener(std::move(impl));
 }
 
-Screener::Screener(std::unique_ptr<const rules::ScreenerData> impl) : impl_(std::move(impl)) {}
+Screener::Screener(std::unique_ptr<const screening::ScreenerData> impl) : impl_(std::move(impl)) {}
 Screener::Screener(Screener&&) noexcept = default;
 Screener& Screener::operator=(Screener&&) noexcept = default;
 Screener::~Screener() = default;
@@ -287,7 +288,7 @@ absl::string_view Screener::WordText(uint32_t entry) const {
 size_t Screener::size() const { return impl_->size; }
 
 size_t Screener::MemoryBytes() const {
-  return sizeof(rules::ScreenerData) + impl_->automaton.MemoryBytes() +
+  return sizeof(screening::ScreenerData) + impl_->automaton.MemoryBytes() +
          impl_->entries.capacity() * sizeof(Entry) +
          impl_->word_text.capacity() +
          impl_->word_offsets.capacity() * sizeof(uint32_t);
@@ -313,14 +314,14 @@ struct PendingTrigger {
 // automaton). State is a few hundred bytes on the stack.
 class Scan {
  public:
-  Scan(const rules::ScreenerData& impl, std::vector<ScreenMatch>* out)
+  Scan(const screening::ScreenerData& impl, std::vector<ScreenMatch>* out)
       : impl_(impl),
         sink_{out, impl.categories[impl.link_category],
               impl.categories[impl.contact_category], impl.detectors},
         out_(out) {}
 
   void Run(std::string_view text) {
-    rules::FoldedCursor cursor(text);
+    screening::FoldedCursor cursor(text);
     for (FoldedChar ch; cursor.Next(&ch);) Feed(ch);
     ResolvePending(nullptr);
     url_.Finish(sink_);
@@ -339,7 +340,7 @@ class Scan {
 
   void Feed(const FoldedChar& ch) {
     ResolvePending(&ch);
-    const bool word_char = rules::IsWordClass(ch.cls);
+    const bool word_char = screening::IsWordClass(ch.cls);
     const bool accepted = filter_.Accept(ch);
     if (sink_.Enabled(MatchSource::kUrl)) url_.Feed(ch, sink_);
     tokens_.Feed(ch, word_char && !accepted, sink_);
@@ -404,13 +405,13 @@ class Scan {
     pending_count_ = 0;
   }
 
-  const rules::ScreenerData& impl_;
-  const rules::MatchSink sink_;
+  const screening::ScreenerData& impl_;
+  const screening::MatchSink sink_;
   std::vector<ScreenMatch>* out_;
-  rules::UrlDetector url_;
-  rules::TokenDetector tokens_;
-  rules::KeyFilter filter_;
-  uint32_t state_ = rules::AhoCorasick::kRoot;
+  screening::UrlDetector url_;
+  screening::TokenDetector tokens_;
+  screening::KeyFilter filter_;
+  uint32_t state_ = screening::AhoCorasick::kRoot;
   std::array<Seen, kRing> ring_;  // written before read: no need to zero
   uint64_t count_ = 0;
   uint32_t gaps_ = 0;
@@ -478,9 +479,9 @@ ScreenResult Screener::Screen(absl::string_view text) const {
 
 std::string NormalizeForScreening(absl::string_view text) {
   std::u32string key;
-  rules::NormalizeKey({text.data(), text.size()}, &key);  // invalid bytes are skipped either way
+  screening::NormalizeKey({text.data(), text.size()}, &key);  // invalid bytes are skipped either way
   std::string out;
-  for (char32_t c : key) rules::AppendUtf8(c, &out);
+  for (char32_t c : key) text::AppendUtf8(c, &out);
   return out;
 }
 

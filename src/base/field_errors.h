@@ -1,15 +1,15 @@
 // The errors every part returns for bad input: InvalidArgument naming the
 // field path and the reason, e.g. "rules.flood.window_seconds: must be
 // positive when max_messages is set".
-#ifndef SHEQUN_SRC_ENGINE_FIELD_ERRORS_H_
-#define SHEQUN_SRC_ENGINE_FIELD_ERRORS_H_
+#ifndef SHEQUN_SRC_BASE_FIELD_ERRORS_H_
+#define SHEQUN_SRC_BASE_FIELD_ERRORS_H_
 
 #include <cstdint>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "text/utf8.h"
+#include "base/utf8.h"
 
 namespace shequn {
 
@@ -40,4 +40,4 @@ inline absl::Status CheckUtf8Field(absl::string_view s, absl::string_view path) 
 
 }  // namespace shequn
 
-#endif  // SHEQUN_SRC_ENGINE_FIELD_ERRORS_H_
+#endif  // SHEQUN_SRC_BASE_FIELD_ERRORS_H_

@@ -6,8 +6,8 @@
 // vector per node. Per state: 16 bytes; per edge: 8 bytes; per key: 4;
 // plus a direct table for the root (4 bytes per code point up to the
 // largest BMP label: 160 KiB once the keys include CJK).
-#ifndef SHEQUN_RULES_AHO_CORASICK_H_
-#define SHEQUN_RULES_AHO_CORASICK_H_
+#ifndef SHEQUN_SRC_SCREENING_AHO_CORASICK_H_
+#define SHEQUN_SRC_SCREENING_AHO_CORASICK_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-namespace shequn::rules {
+namespace shequn::screening {
 
 class AhoCorasick {
  public:
@@ -68,6 +68,6 @@ class AhoCorasick {
   std::vector<uint32_t> root_next_;
 };
 
-}  // namespace shequn::rules
+}  // namespace shequn::screening
 
-#endif  // SHEQUN_RULES_AHO_CORASICK_H_
+#endif  // SHEQUN_SRC_SCREENING_AHO_CORASICK_H_

@@ -1,4 +1,4 @@
-#include "health/health.h"
+#include "segments/health.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 // Building actions: every action names the rule that caused it.
-#ifndef SHEQUN_SRC_ENGINE_ACTIONS_H_
-#define SHEQUN_SRC_ENGINE_ACTIONS_H_
+#ifndef SHEQUN_SRC_BASE_ACTIONS_H_
+#define SHEQUN_SRC_BASE_ACTIONS_H_
 
 #include <string>
 
@@ -22,4 +22,4 @@ inline v1::Action& AddAction(v1::Outcome& out, v1::ActionKind kind,
 
 }  // namespace shequn
 
-#endif  // SHEQUN_SRC_ENGINE_ACTIONS_H_
+#endif  // SHEQUN_SRC_BASE_ACTIONS_H_

@@ -1,18 +1,18 @@
 // Internal: the detectors that need a text's separators, fed one folded
 // character at a time by the Screener's single pass. Each keeps O(1) state
 // and allocates nothing; matches go to a MatchSink.
-#ifndef SHEQUN_RULES_DETECTORS_H_
-#define SHEQUN_RULES_DETECTORS_H_
+#ifndef SHEQUN_SRC_SCREENING_DETECTORS_H_
+#define SHEQUN_SRC_SCREENING_DETECTORS_H_
 
 #include <cstdint>
 #include <string_view>
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "rules/text_normalizer.h"
+#include "screening/text_normalizer.h"
 #include "shequn/screening.h"
 
-namespace shequn::rules {
+namespace shequn::screening {
 
 // Where detectors report: appends ScreenMatches for enabled sources.
 struct MatchSink {
@@ -106,6 +106,6 @@ class TokenDetector {
   int filler_left_ = 0;
 };
 
-}  // namespace shequn::rules
+}  // namespace shequn::screening
 
-#endif  // SHEQUN_RULES_DETECTORS_H_
+#endif  // SHEQUN_SRC_SCREENING_DETECTORS_H_

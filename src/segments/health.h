@@ -6,8 +6,8 @@
 // question → first-answer times of each day. Adding is O(1) (a day roll
 // clears at most 32 buckets); a window sum is O(window + answers in it).
 // Not thread-safe; owned by segments::Segments.
-#ifndef SHEQUN_SRC_HEALTH_HEALTH_H_
-#define SHEQUN_SRC_HEALTH_HEALTH_H_
+#ifndef SHEQUN_SRC_SEGMENTS_HEALTH_H_
+#define SHEQUN_SRC_SEGMENTS_HEALTH_H_
 
 #include <array>
 #include <cstdint>
@@ -107,4 +107,4 @@ v1::GroupRisk Risk(const GroupDays& days, int32_t g, uint32_t as_of_day,
 
 }  // namespace shequn::health
 
-#endif  // SHEQUN_SRC_HEALTH_HEALTH_H_
+#endif  // SHEQUN_SRC_SEGMENTS_HEALTH_H_

@@ -1,9 +1,9 @@
-#include "rules/detectors.h"
+#include "screening/detectors.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace shequn::rules {
+namespace shequn::screening {
 namespace {
 
 bool IsHostChar(const FoldedChar& ch) {
@@ -273,4 +273,4 @@ void TokenDetector::Arm(MatchSource source, uint32_t begin,
 
 void TokenDetector::Finish(const MatchSink& sink) { EndToken(sink); }
 
-}  // namespace shequn::rules
+}  // namespace shequn::screening
