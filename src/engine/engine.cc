@@ -18,6 +18,7 @@
 #include "points/points.h"
 #include "rules/rules.h"
 #include "segments/segments.h"
+#include "base/actions.h"
 #include "engine/field_gate.h"
 #include "engine/integrity.h"
 #include "shequn/version.h"
@@ -292,6 +293,7 @@ absl::StatusOr<v1::Outcome> Engine::Apply(const v1::Event& event) {
   if (s.ended) return absl::FailedPreconditionError("the community has ended");
   if (absl::Status st = s.Check(event); !st.ok()) return st;
   s.Dispatch(event, out);
+  for (v1::Action& a : *out.mutable_actions()) Finish(a, event.time_ms());
   s.Remember(event, digest);
   s.last_time_ms = event.time_ms();
   s.Forget(s.last_time_ms);
@@ -311,7 +313,9 @@ absl::StatusOr<v1::Outcome> Engine::AdvanceTo(int64_t time_ms) {
   v1::Outcome out;
   for (std::optional<int64_t> due = s.NextDue(); due.has_value() && *due <= time_ms;
        due = s.NextDue()) {
+    const int first = out.actions_size();
     s.RunDue(*due, time_ms, out);
+    for (int i = first; i < out.actions_size(); ++i) Finish(*out.mutable_actions(i), *due);
   }
   s.last_time_ms = time_ms;
   s.Forget(time_ms);

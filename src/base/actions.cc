@@ -1,0 +1,58 @@
+#include "base/actions.h"
+
+namespace shequn {
+
+void Finish(v1::Action& a, int64_t due_ms) {
+  a.set_due_ms(due_ms);
+  switch (a.kind()) {
+    case v1::ACTION_KIND_ADMIT:
+      a.mutable_admit()->set_member_number(static_cast<uint32_t>(a.amount()));
+      return;
+    case v1::ACTION_KIND_WAITLIST:
+      a.mutable_waitlist()->set_position(static_cast<uint32_t>(a.amount()));
+      return;
+    case v1::ACTION_KIND_REFUSE:
+    case v1::ACTION_KIND_WELCOME:
+    case v1::ACTION_KIND_SEND_HANDBOOK:
+    case v1::ACTION_KIND_REMIND:
+    case v1::ACTION_KIND_WARN_PRIVATELY:
+    case v1::ACTION_KIND_ANNOUNCE:
+    case v1::ACTION_KIND_ELIMINATION_WARNING:
+    case v1::ACTION_KIND_ANNOUNCE_RESULTS:
+    case v1::ACTION_KIND_DYING_GROUP:
+      a.mutable_notice()->set_text(a.text());
+      return;
+    case v1::ACTION_KIND_TAKE_DEPOSIT:
+    case v1::ACTION_KIND_REFUND_DEPOSIT:
+    case v1::ACTION_KIND_FORFEIT_DEPOSIT:
+    case v1::ACTION_KIND_DEDUCT_DEPOSIT:
+      a.mutable_deposit()->set_cents(a.amount_cents());
+      return;
+    case v1::ACTION_KIND_SET_ROLE:
+      a.mutable_role()->set_role(static_cast<v1::Role>(a.amount()));
+      return;
+    case v1::ACTION_KIND_ASSIGN_TEAM:
+      a.mutable_team()->set_team(a.text());
+      return;
+    case v1::ACTION_KIND_MUTE:
+      a.mutable_mute()->set_duration_seconds(a.duration_seconds());
+      a.mutable_mute()->set_until_ms(due_ms + a.duration_seconds() * 1000);
+      return;
+    case v1::ACTION_KIND_AWARD_POINTS:
+      a.mutable_points()->set_points(a.amount());
+      return;
+    case v1::ACTION_KIND_GRANT_TITLE:
+    case v1::ACTION_KIND_REVOKE_TITLE:
+      a.mutable_title()->set_title(a.text());
+      return;
+    case v1::ACTION_KIND_GIVE_PRIZE:
+      a.mutable_prize()->set_prize(a.text());
+      a.mutable_prize()->set_cents(a.amount_cents());
+      a.mutable_prize()->set_place(static_cast<uint32_t>(a.amount()));
+      return;
+    default:
+      return;
+  }
+}
+
+}  // namespace shequn
