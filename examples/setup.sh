@@ -26,8 +26,9 @@ shequn_require() {
 
 # What building the library and its examples needs.
 SHEQUN_BUILD_PACKAGES=(g++ cmake make pkg-config libabsl-dev libprotobuf-dev protobuf-compiler zlib1g-dev)
-# What the test suite adds.
-SHEQUN_TEST_PACKAGES=(libgtest-dev libgmock-dev python3)
+# What the test suite adds. libclang-rt-14-dev holds the one clang header
+# the fuzz replay tests include, <fuzzer/FuzzedDataProvider.h>; no clang.
+SHEQUN_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 libclang-rt-14-dev)
 
 # shequn_build DIR [CMAKE_ARGS...] : configure and build into DIR.
 shequn_build() {

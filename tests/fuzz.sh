@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Fuzzes for a while: tests/fuzz.sh SECONDS [TARGET...]
+# Builds the libFuzzer targets (clang++-14, ASan + UBSan at -O1) in
+# build-fuzz/ and runs each TARGET (config, events, snapshot, screening,
+# with or without _fuzzer; default all four) for SECONDS, SHEQUN_JOBS (2) at
+# a time, from the committed corpus tests/fuzz/corpus/<name>/ plus the
+# generated binary seeds, with a fresh random seed unless SHEQUN_FUZZ_SEED
+# is set. Then, per target:
+#   * new coverage is merged into tests/fuzz/corpus/<name>/ (libFuzzer
+#     -merge=1: only inputs that add coverage, named by their content hash);
+#   * a crash, timeout, leak or out-of-memory input is copied into
+#     tests/fuzz/regressions/<name>/, which tests/run.sh replays from then on;
+#   * it prints executions, seconds, corpus files before and after, and the
+#     start of any crash report.
+# Exits non-zero if anything crashed. Commit what it added to tests/fuzz/
+# that you mean to keep. Installs clang-14 and libclang-rt-14-dev like
+# tests/run.sh installs its packages.
+source "$(dirname "${BASH_SOURCE[0]}")/../examples/setup.sh"
+shopt -s nullglob
+
+all=(config events snapshot screening)
+usage() {
+  echo "usage: $0 SECONDS [${all[*]}]..." >&2
+  exit 2
+}
+[ $# -ge 1 ] && [[ "$1" =~ ^[1-9][0-9]*$ ]] || usage
+seconds="$1"
+shift
+[ $# -gt 0 ] || set -- "${all[@]}"
+names=()
+for arg in "$@"; do
+  [[ " ${all[*]} " == *" ${arg%_fuzzer} "* ]] || usage
+  [[ " ${names[*]} " == *" ${arg%_fuzzer} "* ]] || names+=("${arg%_fuzzer}")
+done
+seed="${SHEQUN_FUZZ_SEED:-$(( $(od -An -N4 -tu4 /dev/urandom) % 2147483647 + 1 ))}"
+shequn_require "${SHEQUN_BUILD_PACKAGES[@]}" clang-14 libclang-rt-14-dev
+
+fuzz="$SHEQUN_ROOT/build-fuzz"
+committed="$SHEQUN_ROOT/tests/fuzz"
+echo "==== building the fuzzers in $fuzz" >&2
+cmake -S "$SHEQUN_ROOT" -B "$fuzz" -DCMAKE_CXX_COMPILER=clang++-14 \
+  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
+  "-DCMAKE_CXX_FLAGS=-O1 -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+  -DSHEQUN_BUILD_FUZZERS=ON -DSHEQUN_BUILD_TESTS=OFF -DSHEQUN_BUILD_EXAMPLES=OFF \
+  -DSHEQUN_BUILD_BENCHMARKS=OFF -DSHEQUN_INSTALL=OFF >/dev/null
+cmake --build "$fuzz" -j "$SHEQUN_JOBS" --target "${names[@]/%/_fuzzer}" shequn_fuzz_seeds >&2
+rm -rf "$fuzz/seeds"
+"$fuzz/tests/fuzz/shequn_fuzz_seeds" "$fuzz/seeds"
+
+files() { find "$1" -type f 2>/dev/null | wc -l; }
+
+# Fuzzes one target in build-fuzz/work/<name>/ (afresh each run), then merges
+# and saves what it found. Leaves "exit-code seconds" in work/<name>/result.
+fuzz_one() {
+  local name="$1" work="$fuzz/work/$1" binary="$fuzz/tests/fuzz/$1_fuzzer"
+  rm -rf "$work"
+  mkdir -p "$work/corpus" "$work/artifacts" "$committed/corpus/$name"
+  files "$committed/corpus/$name" >"$work/before"
+  # libFuzzer writes new inputs into the first folder only.
+  local dirs=("$work/corpus" "$committed/corpus/$name")
+  [ -d "$fuzz/seeds/$name" ] && dirs+=("$fuzz/seeds/$name")
+  local start rc=0
+  start=$(date +%s)
+  ASAN_OPTIONS=detect_leaks=1 "$binary" -seed="$seed" -max_total_time="$seconds" \
+    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
+    "${dirs[@]}" >"$work/fuzz.log" 2>&1 || rc=$?
+  echo "$rc $(( $(date +%s) - start ))" >"$work/result"
+  ASAN_OPTIONS=detect_leaks=1 "$binary" -merge=1 -timeout=10 -rss_limit_mb=2048 \
+    -merge_control_file="$work/merge.control" -artifact_prefix="$work/artifacts/" \
+    "$committed/corpus/$name" "$work/corpus" >"$work/merge.log" 2>&1 || echo "merge failed" >"$work/merge.failed"
+  local artifact
+  for artifact in "$work"/artifacts/{crash,timeout,leak,oom}-*; do
+    mkdir -p "$committed/regressions/$name"
+    cp "$artifact" "$committed/regressions/$name/"
+  done
+}
+
+echo "==== fuzzing ${names[*]} for ${seconds}s each, ${SHEQUN_JOBS} at a time, seed $seed" >&2
+running=0
+for name in "${names[@]}"; do
+  if [ "$running" -ge "$SHEQUN_JOBS" ]; then
+    wait -n || true
+    running=$((running - 1))
+  fi
+  fuzz_one "$name" &
+  running=$((running + 1))
+done
+wait || true
+
+# The summary goes to stdout; progress and logs to stderr.
+failed=0
+for name in "${names[@]}"; do
+  work="$fuzz/work/$name"
+  read -r rc took <"$work/result" 2>/dev/null || { rc="?"; took="?"; }
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzz.log" 2>/dev/null || true)
+  echo "${name}_fuzzer: ${runs:-?} executions in ${took}s, corpus $(cat "$work/before") -> $(files "$committed/corpus/$name") files"
+  if [ -e "$work/merge.failed" ]; then
+    echo "  merging into the corpus failed: $work/merge.log"
+    failed=1
+  fi
+  saved=("$work"/artifacts/{crash,timeout,leak,oom}-*)
+  if [ "${#saved[@]}" -gt 0 ]; then
+    for artifact in "${saved[@]}"; do
+      echo "  CRASHED: tests/fuzz/regressions/$name/$(basename "$artifact")"
+    done
+    first=$(grep -n -m1 -E 'invariant broken|runtime error:|ERROR:|ALARM:' "$work/fuzz.log" | cut -d: -f1 || true)
+    first="${first:-1}"
+    sed -n "${first},$((first + 11))p" "$work/fuzz.log" | sed 's/^/    /'
+    echo "  full log: $work/fuzz.log"
+    failed=1
+  elif [ "$rc" != 0 ]; then
+    echo "  FAILED (exit $rc) without saving an input; the end of $work/fuzz.log:"
+    tail -n 20 "$work/fuzz.log" 2>/dev/null | sed 's/^/    /'
+    failed=1
+  fi
+done
+if [ "$failed" -ne 0 ]; then
+  echo "fuzzing found something (seed $seed); tests/run.sh replays tests/fuzz/regressions/ from now on"
+  exit 1
+fi
+echo "no crash (seed $seed)"
