@@ -311,8 +311,9 @@ std::optional<int64_t> Points::NextDue() const {
   return due;
 }
 
-void Points::RunDue(int64_t now, v1::Outcome& out) {
+void Points::RunDue(int64_t now, int64_t quiet_until, v1::Outcome& out) {
   live_.Roll(d_.ledger, now);
+  SkipQuietPeriods(now, quiet_until);
   ExpireDue(now, out);
   DecayDue(now, out);
   while (!d_.task_closes.empty() && d_.task_closes.begin()->first <= now) {

@@ -61,7 +61,14 @@ class Points {
   void Observe(const v1::Event& e, v1::Outcome& out);
 
   std::optional<int64_t> NextDue() const;
-  void RunDue(int64_t now, v1::Outcome& out);
+  // Runs the timers due by `now`. Nothing outside points changes the roster
+  // or the ledger before `quiet_until`: period ends that would change nothing
+  // up to then (awards, reviews and team contests over periods without
+  // ledger entries, eliminations with nobody to remove, decay that takes
+  // nothing) are skipped at once, leaving each timer where running them one
+  // by one would. So a long gap costs O(awards + members) per timer that
+  // acts, not per period elapsed.
+  void RunDue(int64_t now, int64_t quiet_until, v1::Outcome& out);
 
   // After an event or timers: brings the live boards in line with the roster
   // for `actor` and every member the actions of `out` from `first_action` on
@@ -247,6 +254,19 @@ class Points {
   absl::StatusOr<const LiveBoards::Board*> LiveFor(const v1::BoardQuery& q, int64_t now,
                                                   Window* w) const;
   void StartTimers(int64_t now);
+  // The first half-month review (the 16th, local) after `ms`.
+  int64_t ReviewAfter(int64_t ms) const;
+  // The first decay boundary after `ms`, on the grid decay_due is on.
+  int64_t DecayAfter(int64_t ms) const;
+  // Whether the ledger has an entry at or after `ms`. O(log L).
+  bool EntriesSince(int64_t ms) const;
+  // Whether decay would take nothing from anyone now. O(members).
+  bool DecayTakesNothing() const;
+  // Whether the elimination over `w` would warn or remove nobody, and go on
+  // doing so for later periods without new entries or members. O(members).
+  bool EliminationIdle(Window w) const;
+  // See RunDue. O(awards), plus O(members) when a period timer is due.
+  void SkipQuietPeriods(int64_t now, int64_t quiet_until);
   void RunAward(int a, int64_t now, v1::Outcome& out);
   void RunReview(int a, int64_t now, v1::Outcome& out);
   void RunTeamContest(int64_t now, v1::Outcome& out);

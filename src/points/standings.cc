@@ -139,13 +139,7 @@ void Points::StartTimers(int64_t now) {
   for (int a = 0; a < cfg_.awards_size(); ++a) {
     const v1::AwardConfig& award = cfg_.awards(a);
     d_.award_due[a] = calendar_.PeriodOf(award.period(), now).end_ms;
-    if (award.review_at_half_month()) {
-      const Window half = calendar_.PeriodOf(v1::PERIOD_HALF_MONTH, now);
-      const Window month = calendar_.PeriodOf(v1::PERIOD_MONTH, now);
-      d_.review_due[a] = half.end_ms < month.end_ms
-                             ? half.end_ms
-                             : calendar_.PeriodOf(v1::PERIOD_HALF_MONTH, month.end_ms).end_ms;
-    }
+    if (award.review_at_half_month()) d_.review_due[a] = ReviewAfter(now);
   }
   if (cfg_.has_team_contest()) {
     d_.team_due = calendar_.PeriodOf(cfg_.team_contest().period(), now).end_ms;
@@ -155,6 +149,110 @@ void Points::StartTimers(int64_t now) {
     const int64_t warn = cfg_.elimination().warn_before_seconds() * 1000;
     d_.elimination_warn = warn > 0 ? std::max(now, d_.elimination_due - warn) : 0;
   }
+}
+
+int64_t Points::ReviewAfter(int64_t ms) const {
+  const Window half = calendar_.PeriodOf(v1::PERIOD_HALF_MONTH, ms);
+  const Window month = calendar_.PeriodOf(v1::PERIOD_MONTH, ms);
+  return half.end_ms < month.end_ms
+             ? half.end_ms
+             : calendar_.PeriodOf(v1::PERIOD_HALF_MONTH, month.end_ms).end_ms;
+}
+
+int64_t Points::DecayAfter(int64_t ms) const {
+  int64_t day = calendar_.Day(d_.decay_due);
+  const int64_t first = calendar_.Day(ms) + 1;  // the first day starting after ms
+  if (day < first) day += (first - day + decay_days_ - 1) / decay_days_ * decay_days_;
+  return calendar_.DayStartMs(day);
+}
+
+bool Points::EntriesSince(int64_t ms) const {
+  return d_.ledger.FirstAt(ms) < d_.ledger.entries().size();
+}
+
+bool Points::DecayTakesNothing() const {
+  for (MemberIndex m = 0; m < members_.member_count(); ++m) {
+    const int64_t balance = d_.ledger.Balance(m);
+    if (balance > 0 && balance / 100 * decay_percent_ + balance % 100 * decay_percent_ / 100 > 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Points::EliminationIdle(Window w) const {
+  const v1::PointsElimination& e = cfg_.elimination();
+  // Without entries every score is 0: only lowest_n or a positive bar removes.
+  if (e.lowest_n() == 0 && e.below_points() <= 0 && !EntriesSince(w.start_ms)) return true;
+  for (MemberIndex m = 0; m < members_.member_count(); ++m) {
+    const membership::Member& member = members_.member(m);
+    if (member.active() && member.role == v1::ROLE_MEMBER) return false;
+  }
+  return true;
+}
+
+// A period end over a period without ledger entries awards, reviews and
+// wins nothing; an elimination with nobody to remove and a decay that takes
+// nothing change nothing either. Until the first timer that does act (or
+// quiet_until) every such period end is skipped in one step, so a long gap
+// costs the periods with activity, the way segments skips stale daily checks.
+void Points::SkipQuietPeriods(int64_t now, int64_t quiet_until) {
+  const auto due_now = [now](int64_t t) { return t != 0 && t <= now; };
+  bool any_due = due_now(d_.team_due) || due_now(d_.elimination_due) ||
+                 due_now(d_.elimination_warn) || due_now(d_.decay_due);
+  for (int a = 0; a < cfg_.awards_size(); ++a) {
+    any_due = any_due || due_now(d_.award_due[a]) || due_now(d_.review_due[a]);
+  }
+  if (!any_due) return;
+
+  int64_t horizon = quiet_until;
+  const auto acts_at = [&horizon](int64_t t) {
+    if (t != 0) horizon = std::min(horizon, t);
+  };
+  if (!d_.lots.empty()) acts_at(d_.lots.front().expire_ms);
+  if (!d_.task_closes.empty()) acts_at(d_.task_closes.begin()->first);
+  if (!d_.poll_closes.empty()) acts_at(d_.poll_closes.begin()->first);
+  const auto idle = [this](v1::Period p, int64_t due) {
+    return due != 0 && !EntriesSince(calendar_.PeriodOf(p, due - 1).start_ms);
+  };
+  std::vector<bool> award_idle(cfg_.awards_size()), review_idle(cfg_.awards_size());
+  for (int a = 0; a < cfg_.awards_size(); ++a) {
+    award_idle[a] = idle(cfg_.awards(a).period(), d_.award_due[a]);
+    review_idle[a] = idle(v1::PERIOD_MONTH, d_.review_due[a]);
+    if (!award_idle[a]) acts_at(d_.award_due[a]);
+    if (!review_idle[a]) acts_at(d_.review_due[a]);
+  }
+  const bool team_idle = cfg_.has_team_contest() && idle(cfg_.team_contest().period(), d_.team_due);
+  if (!team_idle) acts_at(d_.team_due);
+  const v1::PointsElimination& e = cfg_.elimination();
+  const bool elimination_idle =
+      d_.elimination_due != 0 &&
+      EliminationIdle(calendar_.PeriodOf(e.period(), d_.elimination_due - 1));
+  if (!elimination_idle) {
+    acts_at(d_.elimination_warn);
+    acts_at(d_.elimination_due);
+  }
+  const bool decay_idle = d_.decay_due != 0 && DecayTakesNothing();
+  if (!decay_idle) acts_at(d_.decay_due);
+  if (horizon <= now) return;
+
+  // Each skipped timer stands at its first period end after the horizon.
+  for (int a = 0; a < cfg_.awards_size(); ++a) {
+    if (award_idle[a] && d_.award_due[a] <= horizon) {
+      d_.award_due[a] = calendar_.PeriodOf(cfg_.awards(a).period(), horizon).end_ms;
+    }
+    if (review_idle[a] && d_.review_due[a] <= horizon) d_.review_due[a] = ReviewAfter(horizon);
+  }
+  if (team_idle && d_.team_due <= horizon) {
+    d_.team_due = calendar_.PeriodOf(cfg_.team_contest().period(), horizon).end_ms;
+  }
+  if (elimination_idle && d_.elimination_due <= horizon) {
+    d_.elimination_due = calendar_.PeriodOf(e.period(), horizon).end_ms;
+    // A warning due by the horizon would have run, warning nobody.
+    const int64_t warn = d_.elimination_due - e.warn_before_seconds() * 1000;
+    d_.elimination_warn = e.warn_before_seconds() > 0 && warn > horizon ? warn : 0;
+  }
+  if (decay_idle && d_.decay_due <= horizon) d_.decay_due = DecayAfter(horizon);
 }
 
 void Points::RunAward(int a, int64_t now, v1::Outcome& out) {
@@ -232,6 +330,8 @@ void Points::RunReview(int a, int64_t now, v1::Outcome& out) {
   d_.review_due[a] = calendar_.PeriodOf(v1::PERIOD_HALF_MONTH, month.end_ms).end_ms;
   const std::vector<Standing> board = Board(
       {month.start_ms, due}, award.metric(), [](const membership::Member&) { return true; });
+  // As an award with no winner, a review with nobody ahead is not announced.
+  if (board.empty() || board[0].score <= 0) return;
   v1::Action& ann =
       AddAction(out, v1::ACTION_KIND_ANNOUNCE_RESULTS, absl::StrCat("points.awards[", a, "]"), "");
   ann.set_reason("award_review");
