@@ -38,11 +38,7 @@ shequn_require "${SHEQUN_BUILD_PACKAGES[@]}" clang-14 libclang-rt-14-dev
 fuzz="$SHEQUN_ROOT/build-fuzz"
 committed="$SHEQUN_ROOT/tests/fuzz"
 echo "==== building the fuzzers in $fuzz" >&2
-cmake -S "$SHEQUN_ROOT" -B "$fuzz" -DCMAKE_CXX_COMPILER=clang++-14 \
-  -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
-  "-DCMAKE_CXX_FLAGS=-O1 -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-  -DSHEQUN_BUILD_FUZZERS=ON -DSHEQUN_BUILD_TESTS=OFF -DSHEQUN_BUILD_EXAMPLES=OFF \
-  -DSHEQUN_BUILD_BENCHMARKS=OFF -DSHEQUN_INSTALL=OFF >/dev/null
+(cd "$SHEQUN_ROOT" && cmake --preset fuzz >/dev/null)
 cmake --build "$fuzz" -j "$SHEQUN_JOBS" --target "${names[@]/%/_fuzzer}" shequn_fuzz_seeds >&2
 rm -rf "$fuzz/seeds"
 "$fuzz/tests/fuzz/shequn_fuzz_seeds" "$fuzz/seeds"

@@ -22,21 +22,20 @@ shequn_require "${SHEQUN_BUILD_PACKAGES[@]}" "${SHEQUN_TEST_PACKAGES[@]}"
 
 stage() { echo "==== $* ($(date -u +%H:%M:%S))" >&2; }
 
+# Each stage is a preset of CMakePresets.json: configure, build, test.
+run_preset() (
+  cd "$SHEQUN_ROOT"
+  cmake --preset "$1" >/dev/null
+  cmake --build --preset "$1" -j "$SHEQUN_JOBS"
+  ctest --preset "$1" -j "$SHEQUN_JOBS"
+)
+
 if [[ " $stages " == *" default "* ]]; then
-  stage "tests: RelWithDebInfo"
-  shequn_build "$SHEQUN_ROOT/build" -DSHEQUN_BUILD_TESTS=ON -DSHEQUN_BUILD_EXAMPLES=ON
-  ctest --test-dir "$SHEQUN_ROOT/build" --output-on-failure -j "$SHEQUN_JOBS"
+  stage "tests: RelWithDebInfo (preset default)"
+  run_preset default
 fi
 
 if [[ " $stages " == *" sanitize "* ]]; then
-  # The sanitize preset's settings, minus what slows the build: line tables
-  # only, no examples or benchmarks.
-  stage "tests: ASan + UBSan"
-  shequn_build "$SHEQUN_ROOT/build-sanitize" \
-    -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=g++ -DCMAKE_CXX_FLAGS_DEBUG=-g1 \
-    "-DCMAKE_CXX_FLAGS=-O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-    -DSHEQUN_BUILD_TESTS=ON -DSHEQUN_BUILD_EXAMPLES=OFF -DSHEQUN_BUILD_BENCHMARKS=OFF
-  ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1" \
-  UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
-    ctest --test-dir "$SHEQUN_ROOT/build-sanitize" --output-on-failure -j "$SHEQUN_JOBS"
+  stage "tests: ASan + UBSan (preset sanitize)"
+  run_preset sanitize
 fi

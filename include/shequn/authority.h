@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "shequn/export.h"
 #include "shequn/v1/common.pb.h"
 
 namespace shequn {
@@ -41,19 +42,19 @@ enum class OperatorAct {
 };
 
 // Every act, for table-driven tests and documentation.
-std::span<const OperatorAct> AllOperatorActs();
+SHEQUN_EXPORT std::span<const OperatorAct> AllOperatorActs();
 
 // The act's name, e.g. "remove".
-absl::string_view OperatorActName(OperatorAct act);
+SHEQUN_EXPORT absl::string_view OperatorActName(OperatorAct act);
 
 // OK if `actor` may perform `act` on a member with role `target` (nullopt for
 // acts without a target member); PermissionDenied otherwise, saying which
 // role may. Acts on oneself are checked by the caller.
-absl::Status Authorize(v1::Role actor, OperatorAct act,
+SHEQUN_EXPORT absl::Status Authorize(v1::Role actor, OperatorAct act,
                        std::optional<v1::Role> target);
 
 // The role's short name, e.g. "admin".
-absl::string_view RoleName(v1::Role role);
+SHEQUN_EXPORT absl::string_view RoleName(v1::Role role);
 
 }  // namespace shequn
 

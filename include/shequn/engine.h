@@ -40,6 +40,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "shequn/export.h"
 #include "shequn/limits.h"
 #include "shequn/v1/action.pb.h"
 #include "shequn/v1/config.pb.h"
@@ -51,7 +52,7 @@
 
 namespace shequn {
 
-class Engine {
+class SHEQUN_EXPORT Engine {
  public:
   // Validates `config` and returns an engine holding only its staff seats.
   // Errors are InvalidArgument naming the field path and the reason, e.g.
@@ -219,11 +220,11 @@ class Engine {
 
 // Serialises `message` deterministically (map entries in key order), so equal
 // states give equal bytes.
-std::string SerializeDeterministic(const google::protobuf::Message& message);
+SHEQUN_EXPORT std::string SerializeDeterministic(const google::protobuf::Message& message);
 
 // `report` as JSON through protobuf's JSON mapping (proto field names,
 // defaults included), or the mapping's error. O(size of the report).
-absl::StatusOr<std::string> ReportToJson(const v1::Report& report);
+SHEQUN_EXPORT absl::StatusOr<std::string> ReportToJson(const v1::Report& report);
 
 }  // namespace shequn
 

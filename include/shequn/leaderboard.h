@@ -54,10 +54,11 @@
 
 #include "absl/status/status.h"
 #include "absl/types/span.h"
+#include "shequn/export.h"
 
 namespace shequn {
 
-class Leaderboard {
+class SHEQUN_EXPORT Leaderboard {
  public:
   // One row of a Top() or Page() answer.
   struct Entry {

@@ -76,6 +76,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "shequn/export.h"
 
 namespace shequn {
 namespace screening {
@@ -113,7 +114,7 @@ enum class MatchSource : uint8_t {
 };
 
 // "word", or the detector's name ("url", "phone", ...). O(1).
-absl::string_view MatchSourceName(MatchSource source);
+SHEQUN_EXPORT absl::string_view MatchSourceName(MatchSource source);
 
 // One banned word list: its category and its words (UTF-8, any script).
 // Mirrors RulesConfig.WordList.
@@ -184,7 +185,7 @@ struct ScreenResult {
 // from any number of threads without synchronization. Move-only (a
 // moved-from Screener may only be assigned or destroyed); wrap it in a
 // std::shared_ptr<const Screener> to share one between engines.
-class Screener {
+class SHEQUN_EXPORT Screener {
  public:
   // Validates `options` and builds the automaton. O(L log L) for L code
   // points in all words; never quadratic (10,000 words: ~25 ms). Errors are InvalidArgument naming the
@@ -231,12 +232,12 @@ class Screener {
 // "fuck", "加 微 信" → "加微信", "維信" → "维信". Invalid bytes are dropped.
 // O(n). For inspecting word lists; Screen() does not call it. Pure and
 // thread-safe, like Mask().
-std::string NormalizeForScreening(absl::string_view text);
+SHEQUN_EXPORT std::string NormalizeForScreening(absl::string_view text);
 
 // `text` with each matched span replaced by `mask`; overlapping or touching
 // spans merge into one mask. Spans outside `text` are ignored. `matches`
 // need not be sorted. O(n + m log m).
-std::string Mask(absl::string_view text, absl::Span<const ScreenMatch> matches,
+SHEQUN_EXPORT std::string Mask(absl::string_view text, absl::Span<const ScreenMatch> matches,
                  absl::string_view mask = "***");
 
 }  // namespace shequn

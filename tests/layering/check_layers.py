@@ -3,7 +3,8 @@
 
 The layers (src/README.md), lowest first; each includes only those below it
 and its own part:
-  0 base        src/base/, shequn/limits.h, shequn/version.h, shequn/v1/*.pb.h
+  0 base        src/base/, shequn/limits.h, shequn/version.h, shequn/export.h,
+                shequn/v1/*.pb.h
   1 screening   src/screening/, shequn/screening.h
   1 membership  src/membership/, shequn/authority.h (the read-only roster)
   2 rules       src/rules/
@@ -18,7 +19,7 @@ import re
 import sys
 
 PARTS = [  # (part, layer, source folder, public headers)
-    ("base", 0, "base", ["limits.h", "version.h"]),
+    ("base", 0, "base", ["limits.h", "version.h", "export.h"]),
     ("screening", 1, "screening", ["screening.h"]),
     ("membership", 1, "membership", ["authority.h"]),
     ("rules", 2, "rules", []),
