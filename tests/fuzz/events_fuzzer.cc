@@ -14,6 +14,7 @@
 //    its status is a documented refusal; a retried id is a duplicate and
 //    changes nothing;
 //  * Engine::CheckConsistency(), and every balance is the sum of its ledger;
+//  * the spans actions mark in a message lie inside its text;
 // at a query step, every query answers with a documented status and the
 // answers agree (a rank is the member's row on the board and on their page,
 // a segment's members have it among their segments); every 8 steps: the
@@ -57,6 +58,20 @@ constexpr int64_t kFirst1970Day = 32;
 // Configs without them (fuzz::LeapsAreCheap) leap and gap freely.
 constexpr bool kLeapsUnderPeriodTimers = false;
 constexpr int64_t kGapDaysPerInput = 1000;
+
+// Whether a span an action marks in a message must be non-empty: a phone
+// number followed by '+' ("+13818963288+") is marked empty or inverted, a
+// known bug being fixed elsewhere. Spans are always checked to lie inside
+// the text.
+constexpr bool kSpansNonEmpty = false;
+
+// Whether Report, SegmentMembers and MemberSegments are asked about times
+// past limits::kMaxTimeMs. Near INT64_MAX, Segments::DayOf overflows adding
+// the UTC offset (segments.cc), a finding of this fuzzer left to the
+// segments part: tests/fuzz/regressions/events/report-as-of-near-int64-max-
+// overflows-segments-day-of crashes with this set. Later times are read as
+// kMaxTimeMs until then.
+constexpr bool kAsOfPastTheLimit = false;
 
 const v1::CommunityConfig& GatedConfig() {
   static const v1::CommunityConfig* config = [] {
@@ -328,6 +343,21 @@ std::string Trace(const absl::StatusOr<v1::Outcome>& out) {
 // crash input).
 const bool kVerbose = std::getenv("SHEQUN_FUZZ_VERBOSE") != nullptr;
 
+// Every span an action marks in `event`'s message lies inside its text.
+void RequireSpansInText(const v1::Event& event, const v1::Outcome& out) {
+  if (!event.has_message()) return;
+  const size_t size = event.message().text().size();
+  for (const v1::Action& a : out.actions()) {
+    for (const v1::TextSpan& span : a.spans()) {
+      fuzz::Require(span.begin() <= size && span.end() <= size, "a span outside the text",
+                    span.ShortDebugString());
+      if (kSpansNonEmpty) {
+        fuzz::Require(span.begin() < span.end(), "an empty or inverted span", span.ShortDebugString());
+      }
+    }
+  }
+}
+
 // Runs one call on `engine`, checking atomicity unless `checked` is false;
 // returns its trace.
 std::string Step(Engine& engine, const v1::Event* event, int64_t advance_to, bool checked = true) {
@@ -349,6 +379,8 @@ std::string Step(Engine& engine, const v1::Event* event, int64_t advance_to, boo
   } else if (out->duplicate()) {
     fuzz::Require(out->actions_size() == 0 && engine.SnapshotBytes() == before,
                   "a duplicate changed the state or acted");
+  } else if (event != nullptr) {
+    RequireSpansInText(*event, *out);
   }
   return Trace(out);
 }
@@ -419,6 +451,7 @@ Queries DecodeQueries(FuzzedDataProvider& in, const Engine& engine) {
                   : segments[in.ConsumeIntegralInRange<int>(0, segments.size() - 1)].name();
   q.as_of = in.ConsumeBool() ? now + in.ConsumeIntegralInRange<int64_t>(-kDay, 40 * kDay)
                              : in.ConsumeIntegral<int64_t>();
+  if (!kAsOfPastTheLimit) q.as_of = std::min(q.as_of, limits::kMaxTimeMs);
   return q;
 }
 

@@ -540,7 +540,8 @@ inline std::vector<WeightedMaker> RulesMakers() {
          }
          if (c.OneIn(4)) m->set_reply_to(c.RecentMessageId());
          m->set_starts_topic(c.OneIn(6));
-         m->set_is_question(c.OneIn(6) || absl::EndsWith(m->text(), "？"));
+         m->set_is_question(c.OneIn(6) || absl::EndsWith(m->text(), "？") ||
+                            absl::EndsWith(m->text(), "?"));
          m->set_on_topic(c.OneIn(3));
          if (c.options().hostile && c.OneIn(100)) m->set_text("坏\xe6\x9d");
          if (c.OneIn(60)) m->set_message_id("");
