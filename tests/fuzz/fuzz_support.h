@@ -3,11 +3,15 @@
 #ifndef SHEQUN_TESTS_FUZZ_FUZZ_SUPPORT_H_
 #define SHEQUN_TESTS_FUZZ_FUZZ_SUPPORT_H_
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/stubs/logging.h"
@@ -34,6 +38,7 @@ inline void Require(bool ok, absl::string_view what, absl::string_view detail = 
 inline void RequireRefusal(const absl::Status& s, absl::string_view where) {
   switch (s.code()) {
     case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kAlreadyExists:
     case absl::StatusCode::kOutOfRange:
     case absl::StatusCode::kNotFound:
     case absl::StatusCode::kPermissionDenied:
@@ -72,6 +77,194 @@ inline const v1::CommunityConfig& BusyConfig() {
     return c;
   }();
   return *config;
+}
+
+inline v1::CommunityConfig ParsedOrFail(absl::string_view text, absl::string_view name) {
+  v1::CommunityConfig c;
+  if (!ParseText(text, &c)) Fail(name, "does not parse");
+  if (absl::Status s = Engine::Create(c).status(); !s.ok()) Fail(name, s.ToString());
+  return c;
+}
+
+// kAllPartsCommunity: rules, points and segments all on.
+inline const v1::CommunityConfig& AllPartsConfig() {
+  static const v1::CommunityConfig* config =
+      new v1::CommunityConfig(ParsedOrFail(testing::kAllPartsCommunity, "kAllPartsCommunity"));
+  return *config;
+}
+
+// All parts behind an operator's approval, a waitlist and a quota, teams
+// assigned by the engine, a handbook, a real time zone, two detectors only,
+// and a points elimination that also removes whoever earned nothing.
+inline const v1::CommunityConfig& GatedAllPartsConfig() {
+  static const v1::CommunityConfig* config = [] {
+    auto* c = new v1::CommunityConfig(AllPartsConfig());
+    c->set_id("gated-all-parts");
+    c->clear_utc_offset_seconds();
+    c->set_time_zone("Asia/Shanghai");
+    v1::AdmissionPolicy* a = c->mutable_admission();
+    a->add_thresholds(v1::THRESHOLD_APPLICATION);
+    a->set_overflow(v1::OVERFLOW_POLICY_WAITLIST);
+    a->set_community_quota(9);
+    c->mutable_teams()->set_assignment(v1::TEAM_ASSIGNMENT_SMALLEST);
+    c->mutable_ritual()->set_handbook("群规手册：https://example.org/handbook");
+    c->mutable_ritual()->add_steps(v1::RITUAL_STEP_HANDBOOK);
+    c->mutable_rules()->add_detectors("url");
+    c->mutable_rules()->add_detectors("qq");
+    c->mutable_points()->mutable_elimination()->set_below_points(1);
+    c->mutable_points()->clear_live_boards();  // the defaults: one per award
+    if (absl::Status s = Engine::Create(*c).status(); !s.ok()) Fail("the gated all-parts config", s.ToString());
+    return c;
+  }();
+  return *config;
+}
+
+// Every part on, but nothing that runs once per period (awards,
+// elimination, team contest, decay): the clock may leap to year 9999 in one
+// call without waiting for each period in between (a known slow path).
+inline constexpr absl::string_view kSparseAllParts = R"pb(
+  id: "sparse"
+  groups { id: "new" stage: FUNNEL_STAGE_ACQUISITION capacity: 5 }
+  groups { id: "core" stage: FUNNEL_STAGE_RETENTION capacity: 5 }
+  roles {
+    staff { member_id: "owner" role: ROLE_OWNER group_id: "core" }
+    staff { member_id: "admin" role: ROLE_ADMIN }
+    staff { member_id: "teacher" role: ROLE_LECTURER }
+  }
+  admission { overflow: OVERFLOW_POLICY_OPEN_GROUP }
+  teams { names: ["a", "b"] }
+  rules {
+    word_lists { category: "abuse" words: ["傻逼", "idiot"] }
+    detectors: ["none"]
+    ladder { warn: true }
+    ladder { ban: true }
+    flood { max_repeats: 2 }
+  }
+  points {
+    rules { kind: "check_in" points: 1 }
+    rules { kind: "answer" points: 2 repeat_percent: 100 }
+    rules { kind: "share" points: 5 min_length: 3 }
+    rules { kind: "on_topic_message" points: 1 }
+    rules { kind: "task_on_time" points: 3 }
+    rules { kind: "meetup" points: 2 }
+    check_in { make_up_cards_per_month: 1 }
+    tasks { eliminate_after_missing: 2 }
+    titles { title: "新星" min_balance: 5 }
+    expiry { expire_after_days: 30 }
+  }
+  segments {
+    windows_days: [1, 3]
+    segments { name: "talkers" predicate { counter { name: "messages" value: 3 } } }
+    segments { name: "new-and-quiet" predicate { all { items { tenure_days { op: COMPARISON_LT value: 3 } } items { tier: TIER_LURKER } } } }
+    dying { disabled: true }
+    risk { disabled: true }
+  }
+)pb";
+
+inline const v1::CommunityConfig& SparseAllPartsConfig() {
+  static const v1::CommunityConfig* config =
+      new v1::CommunityConfig(ParsedOrFail(kSparseAllParts, "kSparseAllParts"));
+  return *config;
+}
+
+// Whether the clock may leap across millennia under `config` in one call:
+// nothing in it runs once per period.
+inline bool LeapsAreCheap(const v1::CommunityConfig& config) {
+  const v1::PointsConfig& p = config.points();
+  return p.awards().empty() && !p.has_elimination() && !p.has_team_contest() &&
+         p.decay().percent() == 0;
+}
+
+// `config` after a rule change an operator might make mid-stream, to restore
+// a snapshot under: `which` picks new word lists, ladder and flood rules
+// (bit 0), new point rules and fewer awards (bit 1), other windows and
+// segments (bit 2). Groups and teams stay, so every snapshot still fits and
+// Engine::Restore must accept it.
+inline v1::CommunityConfig RuleChange(const v1::CommunityConfig& config, int which) {
+  v1::CommunityConfig c = config;
+  if (which & 1) {
+    v1::RulesConfig* r = c.mutable_rules();
+    r->clear_word_lists();
+    v1::WordList* abuse = r->add_word_lists();
+    abuse->set_category("abuse");
+    for (const char* w : {"傻逼", "笨蛋", "idiot", "loser"}) abuse->add_words(w);
+    r->clear_whitelist();
+    r->clear_ladder();
+    r->add_ladder()->set_mute_seconds(600);
+    r->mutable_ladder(0)->set_announce(true);
+    r->add_ladder()->set_ban(true);
+    r->clear_flood();
+    r->set_report_threshold(1);
+    r->set_strike_expiry_seconds(3 * 86400);
+  }
+  if (which & 2) {
+    v1::PointsConfig* p = c.mutable_points();
+    v1::PointRule* share = p->add_rules();
+    share->set_kind("share");
+    share->set_points(7);
+    share->set_effective_from_ms(testing::kStart + 90 * testing::kDay);
+    if (p->awards_size() > 0) p->mutable_awards()->RemoveLast();
+    p->clear_decay();
+    p->clear_live_boards();
+    p->mutable_check_in()->clear_streak_bonuses();
+  }
+  if (which & 4) {
+    v1::SegmentsConfig* s = c.mutable_segments();
+    s->clear_windows_days();
+    s->add_windows_days(1);
+    s->add_windows_days(14);
+    if (s->segments_size() > 0) s->mutable_segments()->RemoveLast();
+    v1::SegmentDefinition* lurkers = s->add_segments();
+    lurkers->set_name("lurkers-after-change");
+    lurkers->mutable_predicate()->set_tier(v1::TIER_LURKER);
+  }
+  return c;
+}
+
+// The member's balance is the sum of their ledger entries, whichever way it
+// is read: Balance, Ledger (its entries and its balance) and PointsRecord.
+// Returns the balance, or nullopt for an id the engine does not know.
+inline std::optional<int64_t> RequireBalanceAddsUp(const Engine& engine, absl::string_view id) {
+  absl::StatusOr<int64_t> balance = engine.Balance(id);
+  if (!balance.ok()) {
+    Require(balance.status().code() == absl::StatusCode::kNotFound, "Balance refused",
+            balance.status().ToString());
+    return std::nullopt;
+  }
+  absl::StatusOr<v1::MemberLedger> ledger = engine.Ledger(id);
+  absl::StatusOr<v1::MemberPoints> record = engine.PointsRecord(id);
+  Require(ledger.ok() && record.ok(), "a member's points cannot be read", id);
+  int64_t sum = 0;
+  int64_t previous = INT64_MIN;
+  for (const v1::LedgerEntry& e : ledger->entries()) {
+    Require(e.member() == id, "a ledger holds another member's entry", id);
+    Require(e.time_ms() >= previous, "a ledger is out of time order", id);
+    previous = e.time_ms();
+    Require(!__builtin_add_overflow(sum, e.amount(), &sum), "a ledger sum overflows", id);
+  }
+  Require(sum == *balance && ledger->balance() == *balance && record->balance() == *balance,
+          "a balance is not the sum of the ledger",
+          absl::StrCat(id, ": balance ", *balance, ", ledger ", ledger->balance(), ", entries ",
+                       sum, ", record ", record->balance()));
+  return *balance;
+}
+
+// RequireBalanceAddsUp for every member, and the snapshot's ledger agrees.
+// O(state).
+inline void RequireLedgerConserved(const Engine& engine) {
+  const v1::CommunitySnapshot snap = engine.Snapshot();
+  absl::flat_hash_map<std::string, int64_t> sums;
+  for (const v1::LedgerEntry& e : snap.points().ledger()) {
+    int64_t& sum = sums[e.member()];
+    Require(!__builtin_add_overflow(sum, e.amount(), &sum), "a ledger sum overflows", e.member());
+  }
+  for (const v1::MemberRecord& m : snap.membership().members()) {
+    const std::optional<int64_t> balance = RequireBalanceAddsUp(engine, m.id());
+    Require(balance.has_value(), "a member in the snapshot is unknown", m.id());
+    const auto it = sums.find(m.id());
+    Require((it == sums.end() ? 0 : it->second) == *balance,
+            "a balance is not the sum of the snapshot's ledger", m.id());
+  }
 }
 
 // Snapshot → Restore → SnapshotBytes must give the same bytes, and the

@@ -1,6 +1,8 @@
 // Ledger conservation over seeded random streams of membership and points
-// events: every member's balance equals the sum of their ledger entries,
-// after every event, and after a restore.
+// events, and of every part's events in kAllPartsCommunity (awards, decay,
+// expiry, streak bonuses, polls, meetups, eliminations, long gaps, times near
+// 1970 and 9999): every member's balance equals the sum of their ledger
+// entries, after every event, and after a restore.
 #include <string>
 #include <vector>
 
@@ -11,12 +13,17 @@
 namespace shequn {
 namespace {
 
+using ::shequn::testing::AllPartsMakers;
 using ::shequn::testing::Concat;
+using ::shequn::testing::kAllPartsCommunity;
 using ::shequn::testing::kBusyCommunity;
+using ::shequn::testing::kDay;
 using ::shequn::testing::MembershipMakers;
 using ::shequn::testing::ParseConfig;
 using ::shequn::testing::PointsMakers;
 using ::shequn::testing::RandomStream;
+using ::shequn::testing::StreamOptions;
+using ::shequn::testing::WeightedMaker;
 
 v1::CommunityConfig PointsCommunity() {
   v1::CommunityConfig config = ParseConfig(kBusyCommunity);
@@ -51,32 +58,56 @@ std::string Unbalanced(const Engine& engine) {
   return "";
 }
 
+// Feeds `events` as a host does, checking conservation after every tenth
+// accepted event and atomicity after every rejected one, then once more
+// after a restore. Returns the points credited or debited by actions.
+void ExpectConservation(const v1::CommunityConfig& config, const std::vector<v1::Event>& events,
+                        int* credited) {
+  auto engine = Engine::Create(config);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  for (size_t i = 0; i < events.size(); ++i) {
+    absl::StatusOr<v1::Outcome> timers = (*engine)->AdvanceTo(events[i].time_ms());
+    const std::string before = (*engine)->SnapshotBytes();
+    absl::StatusOr<v1::Outcome> out = (*engine)->Apply(events[i]);
+    if (!out.ok()) {
+      ASSERT_EQ((*engine)->SnapshotBytes(), before) << out.status();
+      continue;
+    }
+    for (const absl::StatusOr<v1::Outcome>* o : {&timers, &out}) {
+      if (!o->ok()) continue;
+      for (const v1::Action& a : (*o)->actions()) *credited += a.kind() == v1::ACTION_KIND_AWARD_POINTS;
+    }
+    if (i % 10 == 0) ASSERT_EQ(Unbalanced(**engine), "") << "after event " << i;
+  }
+  ASSERT_EQ(Unbalanced(**engine), "");
+  auto restored = Engine::Restore(config, (*engine)->Snapshot());
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ(Unbalanced(**restored), "");
+  EXPECT_EQ((*restored)->SnapshotBytes(), (*engine)->SnapshotBytes());
+}
+
 TEST(LedgerConservation, BalancesEqualTheSumOfEntriesAfterEveryEvent) {
   const v1::CommunityConfig config = PointsCommunity();
   for (uint32_t seed : {1u, 2u, 3u}) {
     SCOPED_TRACE(seed);
-    auto engine = Engine::Create(config);
-    ASSERT_TRUE(engine.ok()) << engine.status();
-    const std::vector<v1::Event> events =
-        RandomStream(seed, 2000, Concat(MembershipMakers(), PointsMakers()));
     int credited = 0;
-    for (size_t i = 0; i < events.size(); ++i) {
-      (void)(*engine)->AdvanceTo(events[i].time_ms());
-      const std::string before = (*engine)->SnapshotBytes();
-      absl::StatusOr<v1::Outcome> out = (*engine)->Apply(events[i]);
-      if (!out.ok()) {
-        ASSERT_EQ((*engine)->SnapshotBytes(), before) << out.status();
-        continue;
-      }
-      for (const v1::Action& a : out->actions()) credited += a.kind() == v1::ACTION_KIND_AWARD_POINTS;
-      if (i % 10 == 0) ASSERT_EQ(Unbalanced(**engine), "") << "after event " << i;
-    }
+    ExpectConservation(config, RandomStream(seed, 2000, Concat(MembershipMakers(), PointsMakers())),
+                       &credited);
     EXPECT_GT(credited, 10) << "the stream should move points";
-    ASSERT_EQ(Unbalanced(**engine), "");
-    auto restored = Engine::Restore(config, (*engine)->Snapshot());
-    ASSERT_TRUE(restored.ok()) << restored.status();
-    EXPECT_EQ(Unbalanced(**restored), "");
-    EXPECT_EQ((*restored)->SnapshotBytes(), (*engine)->SnapshotBytes());
+  }
+}
+
+TEST(LedgerConservation, BalancesEqualTheSumOfEntriesWithEveryPartOn) {
+  const v1::CommunityConfig config = ParseConfig(kAllPartsCommunity);
+  const std::vector<WeightedMaker> makers = AllPartsMakers();
+  const int64_t starts[] = {testing::kStart, 40 * kDay, limits::kMaxTimeMs - 400 * kDay};
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    SCOPED_TRACE(seed);
+    const StreamOptions options = {
+        .members = 30, .end_community = true, .start_ms = starts[seed - 1], .long_gaps = true};
+    int credited = 0;
+    ExpectConservation(config, RandomStream(seed, 2000, makers, options), &credited);
+    EXPECT_GT(credited, 100) << "the stream should move points";
   }
 }
 
