@@ -189,7 +189,8 @@ class SHEQUN_EXPORT Engine {
 
   // --- Segments, KPIs and health ---
   // Time arguments are "as of": a time before the last event is read as the
-  // last event's time. Counters reach back config.segments.windows_days.
+  // last event's time, one past limits::kMaxTimeMs as that time. Counters
+  // reach back config.segments.windows_days.
 
   // Everything segments and health know as of `now_ms`: per-group and
   // community KPIs per window, tiers, contributors, funnel, Orbit levels,

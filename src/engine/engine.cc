@@ -445,13 +445,22 @@ int64_t Engine::last_time_ms() const { return state_->last_time_ms; }
 
 // --- Segments, KPIs and health ---
 
+namespace {
+
+// An "as of" time: never before the last event, never past year 9999.
+int64_t AsOf(int64_t now_ms, int64_t last_time_ms) {
+  return std::clamp(now_ms, last_time_ms, limits::kMaxTimeMs);
+}
+
+}  // namespace
+
 v1::Report Engine::Report(int64_t now_ms) const {
-  return state_->segments.BuildReport(now_ms, state_->last_time_ms);
+  return state_->segments.BuildReport(AsOf(now_ms, state_->last_time_ms), state_->last_time_ms);
 }
 
 absl::StatusOr<std::vector<std::string>> Engine::SegmentMembers(absl::string_view name,
                                                                 int64_t now_ms) const {
-  return state_->segments.SegmentMembers(name, std::max(now_ms, state_->last_time_ms));
+  return state_->segments.SegmentMembers(name, AsOf(now_ms, state_->last_time_ms));
 }
 
 absl::StatusOr<size_t> Engine::SegmentSize(absl::string_view name, int64_t now_ms) const {
@@ -462,7 +471,7 @@ absl::StatusOr<size_t> Engine::SegmentSize(absl::string_view name, int64_t now_m
 
 absl::StatusOr<std::vector<std::string>> Engine::MemberSegments(absl::string_view member_id,
                                                                 int64_t now_ms) const {
-  return state_->segments.MemberSegments(member_id, std::max(now_ms, state_->last_time_ms));
+  return state_->segments.MemberSegments(member_id, AsOf(now_ms, state_->last_time_ms));
 }
 
 absl::StatusOr<std::string> ReportToJson(const v1::Report& report) {

@@ -102,5 +102,21 @@ TEST(FuzzFindings, ALongGapRunsOnlyTheDailyChecksThatStillMatter) {
   ASSERT_TRUE(decade.ok()) << decade.status();
 }
 
+// events_fuzzer: Report "as of" a time near INT64_MAX overflowed the day
+// arithmetic in segments. As-of times past year 9999 read as its last
+// instant, like a report of that moment.
+TEST(FuzzFindings, AReportAsOfTheEndOfTimeIsTheReportOfYear9999) {
+  Community c(ParseConfig(kBusyCommunity));
+  c.Join("m1");
+  const v1::Report at_the_end = c.engine().Report(limits::kMaxTimeMs);
+  for (int64_t later : {limits::kMaxTimeMs + 1, INT64_MAX - 1, INT64_MAX}) {
+    EXPECT_EQ(SerializeDeterministic(c.engine().Report(later)),
+              SerializeDeterministic(at_the_end));
+    absl::StatusOr<std::vector<std::string>> segments =
+        c.engine().MemberSegments("m1", later);
+    ASSERT_TRUE(segments.ok()) << segments.status();
+  }
+}
+
 }  // namespace
 }  // namespace shequn

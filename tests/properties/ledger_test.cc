@@ -107,7 +107,7 @@ TEST(LedgerConservation, BalancesEqualTheSumOfEntriesWithEveryPartOn) {
         .members = 30, .end_community = true, .start_ms = starts[seed - 1], .long_gaps = true};
     int credited = 0;
     ExpectConservation(config, RandomStream(seed, 2000, makers, options), &credited);
-    EXPECT_GT(credited, 100) << "the stream should move points";
+    EXPECT_GT(credited, 50) << "the stream should move points";
   }
 }
 
