@@ -1,6 +1,23 @@
 // Membership: the roster, roles, groups, admission, deposits, teams and the
 // onboarding ritual (D-2, D-3, D-4). Internal to the library; the engine is
 // its only caller.
+//
+// The code is split by concern, one file each:
+//   membership.cc           construction, lookups, seats, the read-only roster
+//                           API the other parts use, Check/Apply dispatch
+//   admission.cc            apply, approve, reject: thresholds, quota, overflow
+//                           groups, the waitlist, the blacklist, admitting
+//   ritual.cc               the onboarding ritual, its reminders and removals,
+//                           the staff nickname format (checked by nickname.cc)
+//   exits.cc                leave, remove, ban, unban, graduate, move, set role,
+//                           the end of the community
+//   teams.cc                teams picked, assigned and given on admission
+//   deposits.cc             deposits taken, refunded, forfeited and deducted
+//   carry_out.cc            carrying out what other parts decided
+//   membership_snapshot.cc  save, load and verify
+//   membership_config.cc    ValidateConfig
+//   roster_status.h         status tests and roster errors these files share
+//   nickname.cc             nickname formats;  authority.cc  shequn/authority.h
 #ifndef SHEQUN_SRC_MEMBERSHIP_MEMBERSHIP_H_
 #define SHEQUN_SRC_MEMBERSHIP_MEMBERSHIP_H_
 
@@ -134,27 +151,17 @@ class Membership {
     int32_t group;
   };
 
+  // --- membership.cc
+  MemberIndex Intern(absl::string_view id);
+  // Moves active member `m` to group `to` and gives the freed seat to the
+  // waitlist.
+  void MoveSeat(MemberIndex m, int32_t to, int64_t now, v1::Outcome& out);
+
+  // --- admission.cc
   absl::Status CheckApply(const v1::Event& e) const;
   absl::Status CheckApprove(const v1::Event& e) const;
-  absl::Status CheckLeave(const v1::Event& e) const;
-  absl::Status CheckRename(const v1::Event& e) const;
-  absl::Status CheckIntroduce(const v1::Event& e) const;
-  absl::Status CheckActOnMember(const v1::Event& e, absl::string_view member,
-                                OperatorAct act, absl::string_view field) const;
-  absl::Status CheckMove(const v1::Event& e) const;
-  absl::Status CheckSetRole(const v1::Event& e) const;
-  absl::Status CheckJoinTeam(const v1::Event& e) const;
-
   void ApplyApplication(const v1::Event& e, v1::Outcome& out);
   void ApplyDecision(const v1::Event& e, v1::Outcome& out);
-  void ApplyLeave(const v1::Event& e, v1::Outcome& out);
-  void ApplyRename(const v1::Event& e, v1::Outcome& out);
-  void ApplyIntroduce(const v1::Event& e, v1::Outcome& out);
-  void ApplyOperatorExit(const v1::Event& e, v1::Outcome& out);
-  void ApplyMove(const v1::Event& e, v1::Outcome& out);
-  void ApplySetRole(const v1::Event& e, v1::Outcome& out);
-  void ApplyJoinTeam(const v1::Event& e, v1::Outcome& out);
-
   // The first unmet admission condition as (reason, detail), or empty.
   std::pair<std::string, std::string> FirstUnmetThreshold(
       const v1::Event& e) const;
@@ -163,16 +170,65 @@ class Membership {
   int32_t OpenOverflowGroup(int32_t from, int64_t now, v1::Outcome& out);
   void SeatOrQueue(MemberIndex m, int32_t wanted, int64_t now,
                    v1::Outcome& out);
+  void SeatFromWaitlist(int64_t now, v1::Outcome& out);
   void Admit(MemberIndex m, int32_t g, int64_t now, absl::string_view rule,
              v1::Outcome& out);
+
+  // --- ritual.cc
+  absl::Status CheckRename(const v1::Event& e) const;
+  absl::Status CheckIntroduce(const v1::Event& e) const;
+  void ApplyRename(const v1::Event& e, v1::Outcome& out);
+  void ApplyIntroduce(const v1::Event& e, v1::Outcome& out);
+  void ApplyHandbookAck(const v1::Event& e, v1::Outcome& out);
   void StartRitual(MemberIndex m, int64_t now, v1::Outcome& out);
   void UpdateRitual(MemberIndex m, v1::Outcome& out);
   std::string MissingRitualSteps(const Member& m) const;
+  void CancelTimer(MemberIndex m);
+
+  // --- exits.cc
+  absl::Status CheckLeave(const v1::Event& e) const;
+  absl::Status CheckActOnMember(const v1::Event& e, absl::string_view member,
+                                OperatorAct act, absl::string_view field) const;
+  absl::Status CheckMove(const v1::Event& e) const;
+  absl::Status CheckSetRole(const v1::Event& e) const;
+  void ApplyLeave(const v1::Event& e, v1::Outcome& out);
+  void ApplyOperatorExit(const v1::Event& e, v1::Outcome& out);
+  void ApplyMove(const v1::Event& e, v1::Outcome& out);
+  void ApplySetRole(const v1::Event& e, v1::Outcome& out);
   void Exit(MemberIndex m, int64_t now, v1::MemberStatus status,
             absl::string_view reason, bool refund, v1::Outcome& out);
-  void SeatFromWaitlist(int64_t now, v1::Outcome& out);
-  void CancelTimer(MemberIndex m);
-  MemberIndex Intern(absl::string_view id);
+
+  // --- teams.cc
+  absl::Status CheckJoinTeam(const v1::Event& e) const;
+  void ApplyJoinTeam(const v1::Event& e, v1::Outcome& out);
+  // Puts newly admitted `m` in the smallest team when the engine assigns
+  // teams and `m` has none.
+  void AutoAssignTeam(MemberIndex m, v1::Outcome& out);
+
+  // --- deposits.cc
+  static void TakeDeposit(const Member& member, v1::Outcome& out);
+  static void RefundDeposit(Member& member, absl::string_view rule,
+                            v1::Outcome& out);
+  // Settles the deposit of a member leaving with status `was`: refunded
+  // when `refund` or when not yet seated, else forfeited.
+  static void SettleDepositOnExit(Member& member, v1::MemberStatus was,
+                                  bool refund, v1::Outcome& out);
+  // Deducts action `a` (outcome action `action_index`) from `m`'s deposit,
+  // lowering it to what is held, and removes `m` when the deposit runs out.
+  void DeductDeposit(const v1::Action& a, int action_index, MemberIndex m,
+                     int64_t now, v1::Outcome& out);
+
+  // --- carry_out.cc
+  void CarryOutExit(const v1::Action& a, MemberIndex m, int64_t now,
+                    v1::Outcome& out);
+  void CarryOutMove(const v1::Action& a, MemberIndex m, int64_t now,
+                    v1::Outcome& out);
+
+  // --- membership_snapshot.cc
+  absl::Status VerifyIndexes() const;
+  absl::Status VerifyMember(MemberIndex m) const;
+  absl::Status VerifyCounts() const;
+  absl::Status VerifyWaitlist() const;
   void RebuildDerived();
 
   const v1::CommunityConfig& config_;
