@@ -13,6 +13,7 @@ using ::shequn::testing::Count;
 using ::shequn::testing::Find;
 using ::shequn::testing::kDay;
 using ::shequn::testing::kHour;
+using ::shequn::testing::MustFind;
 using ::shequn::testing::ParseConfig;
 using ::testing::ElementsAre;
 
@@ -49,11 +50,11 @@ TEST(PaidBootcamp, InvitedPayingApplicantsFillTwentySeatsThenWait) {
     EXPECT_THAT(testing::Kinds(out),
                 ElementsAre(v1::ACTION_KIND_ADMIT, v1::ACTION_KIND_TAKE_DEPOSIT,
                             v1::ACTION_KIND_RECORD_REFERRAL));
-    EXPECT_EQ(Find(out, v1::ACTION_KIND_TAKE_DEPOSIT)->amount_cents(), 5000);
+    EXPECT_EQ(MustFind(out, v1::ACTION_KIND_TAKE_DEPOSIT).amount_cents(), 5000);
   }
   v1::Outcome late = camp.Must(PaidApplication(camp, "s19", "s1"));
   ASSERT_TRUE(Find(late, v1::ACTION_KIND_WAITLIST, "s19"));
-  EXPECT_EQ(Find(late, v1::ACTION_KIND_WAITLIST)->amount(), 1);
+  EXPECT_EQ(MustFind(late, v1::ACTION_KIND_WAITLIST).amount(), 1);
   EXPECT_EQ(camp.Member("s19").status(), v1::MEMBER_STATUS_WAITLISTED);
   EXPECT_EQ(camp.Member("coach").referrals(), 18);
 
@@ -62,9 +63,9 @@ TEST(PaidBootcamp, InvitedPayingApplicantsFillTwentySeatsThenWait) {
   quit.mutable_leave();
   v1::Outcome out = camp.Must(quit);
   ASSERT_TRUE(Find(out, v1::ACTION_KIND_FORFEIT_DEPOSIT, "s3"));
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_FORFEIT_DEPOSIT, "s3")->amount_cents(), 5000);
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_FORFEIT_DEPOSIT, "s3").amount_cents(), 5000);
   ASSERT_TRUE(Find(out, v1::ACTION_KIND_ADMIT, "s19"));
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_ADMIT, "s19")->rule(), "admission.waitlist");
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_ADMIT, "s19").rule(), "admission.waitlist");
   EXPECT_EQ(camp.Member("s19").status(), v1::MEMBER_STATUS_ACTIVE);
   EXPECT_EQ(camp.Member("s1").referrals(), 1);
 }
@@ -73,21 +74,21 @@ TEST(PaidBootcamp, RefusesWithoutFeeInvitationOrRules) {
   Community camp(ParseConfig(kBootcamp));
   v1::Event unpaid = PaidApplication(camp, "cheap", "coach");
   unpaid.mutable_apply()->set_fee_paid_cents(100);
-  EXPECT_EQ(Find(camp.Must(unpaid), v1::ACTION_KIND_REFUSE)->reason(),
+  EXPECT_EQ(MustFind(camp.Must(unpaid), v1::ACTION_KIND_REFUSE).reason(),
             "admission.thresholds.paid");
 
   v1::Event uninvited = PaidApplication(camp, "stranger", "");
-  EXPECT_EQ(Find(camp.Must(uninvited), v1::ACTION_KIND_REFUSE)->reason(),
+  EXPECT_EQ(MustFind(camp.Must(uninvited), v1::ACTION_KIND_REFUSE).reason(),
             "admission.thresholds.invitation");
 
   v1::Event no_rules = PaidApplication(camp, "rebel", "coach");
   no_rules.mutable_apply()->set_accepted_rules(false);
-  EXPECT_EQ(Find(camp.Must(no_rules), v1::ACTION_KIND_REFUSE)->reason(),
+  EXPECT_EQ(MustFind(camp.Must(no_rules), v1::ACTION_KIND_REFUSE).reason(),
             "admission.require_rules_acceptance");
 
   v1::Event no_deposit = PaidApplication(camp, "thrifty", "coach");
   no_deposit.mutable_apply()->set_deposit_paid_cents(0);
-  EXPECT_EQ(Find(camp.Must(no_deposit), v1::ACTION_KIND_REFUSE)->reason(),
+  EXPECT_EQ(MustFind(camp.Must(no_deposit), v1::ACTION_KIND_REFUSE).reason(),
             "admission.deposit_cents");
   EXPECT_EQ(camp.Member("thrifty").status(), v1::MEMBER_STATUS_REFUSED);
   EXPECT_EQ(camp.Member("thrifty").deposit_cents(), 0);
@@ -100,14 +101,14 @@ TEST(PaidBootcamp, GraduationRefundsTheDepositAndEndRefundsTheRest) {
   v1::Event grad = camp.Make("coach");
   grad.mutable_graduate()->set_member("ann");
   v1::Outcome out = camp.Must(grad);
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_REFUND_DEPOSIT, "ann")->amount_cents(), 5000);
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_REFUND_DEPOSIT, "ann").amount_cents(), 5000);
   EXPECT_EQ(camp.Member("ann").status(), v1::MEMBER_STATUS_GRADUATED);
 
   v1::Event end = camp.Make("coach");
   end.mutable_end_community();
   v1::Outcome ended = camp.Must(end);
   EXPECT_EQ(Count(ended, v1::ACTION_KIND_REFUND_DEPOSIT), 1);
-  EXPECT_EQ(Find(ended, v1::ACTION_KIND_REFUND_DEPOSIT, "bob")->amount_cents(), 5000);
+  EXPECT_EQ(MustFind(ended, v1::ACTION_KIND_REFUND_DEPOSIT, "bob").amount_cents(), 5000);
   EXPECT_FALSE(camp.Apply(PaidApplication(camp, "late", "coach")).ok());
 }
 
@@ -152,7 +153,7 @@ TEST(Overflow, FiveHundredAndOneOpensASecondGroupOfTheSameStage) {
   ASSERT_TRUE(open);
   EXPECT_EQ(open->target_group(), "fans-1-2");
   EXPECT_EQ(open->amount(), 500);
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_ADMIT, "fan500")->group(), "fans-1-2");
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_ADMIT, "fan500").group(), "fans-1-2");
   // The next newcomer fills the new group; no third group yet.
   v1::Outcome next = big.Join("fan501");
   EXPECT_FALSE(Find(next, v1::ACTION_KIND_OPEN_GROUP));
@@ -224,7 +225,8 @@ TEST(Application, AnAdminApprovesOrRejects) {
   v1::Event reject = c.Make("mod");
   reject.mutable_reject()->set_member("bob");
   reject.mutable_reject()->set_reason("not in the industry");
-  EXPECT_EQ(Find(c.Must(reject), v1::ACTION_KIND_REFUSE, "bob")->text(), "not in the industry");
+  EXPECT_EQ(MustFind(c.Must(reject), v1::ACTION_KIND_REFUSE, "bob").text(),
+            "not in the industry");
   EXPECT_EQ(c.Member("bob").status(), v1::MEMBER_STATUS_REFUSED);
 }
 
@@ -238,7 +240,7 @@ TEST(Task, ApplicantsMustHaveDoneTheEntryTask) {
   v1::Event done = c.Make("ann");
   done.mutable_apply()->add_completed_tasks("share-poster");
   EXPECT_TRUE(Find(c.Must(done), v1::ACTION_KIND_ADMIT, "ann"));
-  EXPECT_EQ(Find(c.Join("bob"), v1::ACTION_KIND_REFUSE, "bob")->reason(),
+  EXPECT_EQ(MustFind(c.Join("bob"), v1::ACTION_KIND_REFUSE, "bob").reason(),
             "admission.thresholds.task");
 }
 
@@ -273,7 +275,7 @@ TEST(Teams, MembersPickTeamsUpToTheirSize) {
   c.Join("bob");
   v1::Event pick = c.Make("ann");
   pick.mutable_join_team()->set_team("red");
-  EXPECT_EQ(Find(c.Must(pick), v1::ACTION_KIND_ASSIGN_TEAM, "ann")->text(), "red");
+  EXPECT_EQ(MustFind(c.Must(pick), v1::ACTION_KIND_ASSIGN_TEAM, "ann").text(), "red");
   v1::Event full = c.Make("bob");
   full.mutable_join_team()->set_team("red");
   c.ExpectRejected(full, absl::StatusCode::kFailedPrecondition, "join_team.team");

@@ -12,6 +12,7 @@ using ::shequn::testing::Count;
 using ::shequn::testing::Find;
 using ::shequn::testing::kDay;
 using ::shequn::testing::kHour;
+using ::shequn::testing::MustFind;
 using ::shequn::testing::ParseConfig;
 using ::testing::ElementsAre;
 
@@ -78,8 +79,8 @@ TEST(FanGroup, TheMonthsTopThreeWithATieForThirdPlace) {
   // Reviewed at the half-month: standings announced, nothing awarded.
   v1::Outcome review = fans.Advance(15 * kDay - 2 * kDay);  // 16 March 00:00
   ASSERT_EQ(Count(review, v1::ACTION_KIND_ANNOUNCE_RESULTS), 1);
-  EXPECT_EQ(Find(review, v1::ACTION_KIND_ANNOUNCE_RESULTS)->reason(), "award_review");
-  EXPECT_THAT(Members(*Find(review, v1::ACTION_KIND_ANNOUNCE_RESULTS)),
+  EXPECT_EQ(MustFind(review, v1::ACTION_KIND_ANNOUNCE_RESULTS).reason(), "award_review");
+  EXPECT_THAT(Members(MustFind(review, v1::ACTION_KIND_ANNOUNCE_RESULTS)),
               ElementsAre("ann", "ben", "cat"));
   EXPECT_EQ(Count(review, v1::ACTION_KIND_AWARD_POINTS), 0);
 
@@ -88,12 +89,12 @@ TEST(FanGroup, TheMonthsTopThreeWithATieForThirdPlace) {
   ASSERT_EQ(Count(awards, v1::ACTION_KIND_ANNOUNCE_RESULTS), 2);
   EXPECT_THAT(Members(awards.actions(0)), ElementsAre("ann", "ben", "cat"))
       << "the tie for third goes to whoever reached 30 first";
-  EXPECT_EQ(Find(awards, v1::ACTION_KIND_AWARD_POINTS, "ann")->amount(), 100);
-  EXPECT_EQ(Find(awards, v1::ACTION_KIND_AWARD_POINTS, "ben")->amount(), 50);
-  EXPECT_EQ(Find(awards, v1::ACTION_KIND_AWARD_POINTS, "cat")->amount(), 30);
+  EXPECT_EQ(MustFind(awards, v1::ACTION_KIND_AWARD_POINTS, "ann").amount(), 100);
+  EXPECT_EQ(MustFind(awards, v1::ACTION_KIND_AWARD_POINTS, "ben").amount(), 50);
+  EXPECT_EQ(MustFind(awards, v1::ACTION_KIND_AWARD_POINTS, "cat").amount(), 30);
   EXPECT_FALSE(Find(awards, v1::ACTION_KIND_AWARD_POINTS, "dov"));
-  EXPECT_EQ(Find(awards, v1::ACTION_KIND_GRANT_TITLE, "cat")->text(), "月度之星");
-  EXPECT_EQ(Find(awards, v1::ACTION_KIND_GIVE_PRIZE, "ann")->amount_cents(), 8800);
+  EXPECT_EQ(MustFind(awards, v1::ACTION_KIND_GRANT_TITLE, "cat").text(), "月度之星");
+  EXPECT_EQ(MustFind(awards, v1::ACTION_KIND_GIVE_PRIZE, "ann").amount_cents(), 8800);
   EXPECT_EQ(Count(awards, v1::ACTION_KIND_GIVE_PRIZE), 3);
   // The second award includes ties: four winners.
   const v1::Action& with_ties = *std::find_if(
@@ -143,10 +144,10 @@ TEST(RunningClub, TheWeeksWinningTeamIsRewarded) {
 
   v1::Outcome end = club.Advance(7 * kDay);  // Monday 9 March
   ASSERT_TRUE(Find(end, v1::ACTION_KIND_ANNOUNCE_RESULTS));
-  EXPECT_EQ(Find(end, v1::ACTION_KIND_ANNOUNCE_RESULTS)->text(), "red");
-  EXPECT_THAT(Members(*Find(end, v1::ACTION_KIND_ANNOUNCE_RESULTS)), ElementsAre("r1", "r2"));
-  EXPECT_EQ(Find(end, v1::ACTION_KIND_AWARD_POINTS, "r1")->amount(), 20);
-  EXPECT_EQ(Find(end, v1::ACTION_KIND_GRANT_TITLE, "r2")->text(), "冠军队");
+  EXPECT_EQ(MustFind(end, v1::ACTION_KIND_ANNOUNCE_RESULTS).text(), "red");
+  EXPECT_THAT(Members(MustFind(end, v1::ACTION_KIND_ANNOUNCE_RESULTS)), ElementsAre("r1", "r2"));
+  EXPECT_EQ(MustFind(end, v1::ACTION_KIND_AWARD_POINTS, "r1").amount(), 20);
+  EXPECT_EQ(MustFind(end, v1::ACTION_KIND_GRANT_TITLE, "r2").text(), "冠军队");
   EXPECT_FALSE(Find(end, v1::ACTION_KIND_AWARD_POINTS, "b1"));
   EXPECT_EQ(Count(end, v1::ACTION_KIND_GIVE_PRIZE), 1);
 }
@@ -175,7 +176,7 @@ TEST(StudyCircle, TheLowestAreWarnedThenRemovedAtMonthEnd) {
   EXPECT_TRUE(Find(warn, v1::ACTION_KIND_ELIMINATION_WARNING, "low"));
   v1::Outcome end = circle.Advance(3 * kDay);  // 1 April
   EXPECT_EQ(Count(end, v1::ACTION_KIND_REMOVE), 2);
-  EXPECT_EQ(Find(end, v1::ACTION_KIND_REMOVE, "low")->reason(), "points_elimination");
+  EXPECT_EQ(MustFind(end, v1::ACTION_KIND_REMOVE, "low").reason(), "points_elimination");
   EXPECT_EQ(circle.Member("idle").status(), v1::MEMBER_STATUS_REMOVED);
   EXPECT_EQ(circle.Member("mid").status(), v1::MEMBER_STATUS_ACTIVE);
   EXPECT_EQ(circle.Member("late").status(), v1::MEMBER_STATUS_ACTIVE);

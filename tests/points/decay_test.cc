@@ -46,8 +46,8 @@ TEST(PointsDecay, TenPercentAWeekIsTakenAtEachBoundaryFlooredAsLedgerEntries) {
   EXPECT_EQ(Balance(fans, "bo"), 50);     // 55 - floor(5.5)
   EXPECT_EQ(Balance(fans, "cy"), 9);      // floor(0.9) = 0: nothing taken
   ASSERT_NE(testing::Find(first, v1::ACTION_KIND_AWARD_POINTS, "ann"), std::nullopt);
-  EXPECT_EQ(testing::Find(first, v1::ACTION_KIND_AWARD_POINTS, "ann")->amount(), -100);
-  EXPECT_EQ(testing::Find(first, v1::ACTION_KIND_AWARD_POINTS, "ann")->reason(), "decay");
+  EXPECT_EQ(testing::MustFind(first, v1::ACTION_KIND_AWARD_POINTS, "ann").amount(), -100);
+  EXPECT_EQ(testing::MustFind(first, v1::ACTION_KIND_AWARD_POINTS, "ann").reason(), "decay");
 
   fans.Advance(14 * kDay);  // two more boundaries: 15 and 22 March
   EXPECT_EQ(Balance(fans, "ann"), 729);   // 900 - 90 = 810; 810 - 81 = 729

@@ -13,6 +13,7 @@ using ::shequn::testing::Count;
 using ::shequn::testing::Find;
 using ::shequn::testing::kDay;
 using ::shequn::testing::kHour;
+using ::shequn::testing::MustFind;
 using ::shequn::testing::ParseConfig;
 
 constexpr absl::string_view kProductGroup = R"pb(
@@ -75,8 +76,8 @@ TEST(ProductGroup, ARuleChangeAppliesFromItsEffectiveTimeAndKeepsHistory) {
   group.Advance(3 * kDay);  // 4 March
   v1::Outcome out = group.Must(Contribute(group, "tester", "beta_feedback"));
   EXPECT_EQ(Earned(out), 80);
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_AWARD_POINTS)->rule(), "points.rules[3]");
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_GRANT_TITLE, "tester")->text(), "资深测试");
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_AWARD_POINTS).rule(), "points.rules[3]");
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_GRANT_TITLE, "tester").text(), "资深测试");
   v1::MemberLedger ledger = *group.engine().Ledger("tester");
   ASSERT_EQ(ledger.entries_size(), 2);
   EXPECT_EQ(ledger.entries(0).amount(), 40);
@@ -96,7 +97,7 @@ TEST(ProductGroup, OperatorsAdjustWithAReasonButNeverForThemselves) {
     return e;
   };
   v1::Outcome out = group.Must(adjust("admin", "user", 30));
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_AWARD_POINTS, "user")->rule(), "operator:admin");
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_AWARD_POINTS, "user").rule(), "operator:admin");
   group.Must(adjust("admin", "user", -10, "duplicate report"));
   EXPECT_EQ(*group.engine().Balance("user"), 20);
   EXPECT_EQ(group.engine().Ledger("user")->entries(1).reason(), "duplicate report");
@@ -213,8 +214,8 @@ TEST(PmCircle, TheWinningTopicsProposerGetsPoints) {
 
   v1::Outcome closed = circle.Advance(2 * kDay);
   ASSERT_TRUE(Find(closed, v1::ACTION_KIND_ANNOUNCE_RESULTS));
-  EXPECT_EQ(Find(closed, v1::ACTION_KIND_ANNOUNCE_RESULTS)->amount(), 1);
-  EXPECT_EQ(Find(closed, v1::ACTION_KIND_AWARD_POINTS, "p2")->amount(), 30);
+  EXPECT_EQ(MustFind(closed, v1::ACTION_KIND_ANNOUNCE_RESULTS).amount(), 1);
+  EXPECT_EQ(MustFind(closed, v1::ACTION_KIND_AWARD_POINTS, "p2").amount(), 30);
   EXPECT_EQ(*circle.engine().Balance("p2"), 30);
   EXPECT_EQ(circle.engine().Poll("next-topic")->winner(), 1);
   EXPECT_THAT(circle.engine().Poll("next-topic")->options(1).voters(),

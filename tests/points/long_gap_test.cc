@@ -169,7 +169,7 @@ TEST(LongGap, EliminationGoesOnUntilNobodyIsLeftThenTheGapIsSkipped) {
   // the last one left.
   EXPECT_EQ(Count(*once, v1::ACTION_KIND_REMOVE), 20);
   EXPECT_EQ(Count(*once, v1::ACTION_KIND_ELIMINATION_WARNING), 20);
-  EXPECT_EQ(testing::Find(*once, v1::ACTION_KIND_REMOVE)->member(), "m19");
+  EXPECT_EQ(testing::MustFind(*once, v1::ACTION_KIND_REMOVE).member(), "m19");
   EXPECT_EQ(once->actions(once->actions_size() - 1).member(), "m0");
   EXPECT_EQ(gap.Member("m3").status(), v1::MEMBER_STATUS_REMOVED);
   EXPECT_EQ(gap.Member("owner").status(), v1::MEMBER_STATUS_ACTIVE);
