@@ -3,6 +3,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "support/configs.h"
 #include "support/scenario.h"
 
 namespace shequn {
@@ -13,6 +14,10 @@ using ::shequn::testing::Count;
 using ::shequn::testing::Find;
 using ::shequn::testing::kDay;
 using ::shequn::testing::kHour;
+using ::shequn::testing::kOneGroup;
+using ::shequn::testing::kOwnerAlone;
+using ::shequn::testing::kOwnerAndAdmin;
+using ::shequn::testing::MergedConfig;
 using ::shequn::testing::MustFind;
 using ::shequn::testing::ParseConfig;
 using ::testing::ElementsAre;
@@ -113,15 +118,14 @@ TEST(PaidBootcamp, GraduationRefundsTheDepositAndEndRefundsTheRest) {
 }
 
 TEST(RegionalGroup, RefusesNonLocalsAndAdmitsLocals) {
-  Community city(ParseConfig(R"pb(
+  Community city(MergedConfig({kOwnerAlone, R"pb(
     id: "hangzhou-parents"
     groups { id: "hz" stage: FUNNEL_STAGE_ACQUISITION }
-    roles { staff { member_id: "owner" role: ROLE_OWNER } }
     admission {
       thresholds: THRESHOLD_OPEN
       prescreen { attribute: "city" allowed_values: ["杭州", "Hangzhou"] }
     }
-  )pb"));
+  )pb"}));
   v1::Event local = city.Make("mei");
   (*local.mutable_apply()->mutable_attributes())["city"] = "杭州";
   EXPECT_TRUE(Find(city.Must(local), v1::ACTION_KIND_ADMIT, "mei"));
@@ -179,15 +183,14 @@ TEST(Quota, RefusePolicyTurnsAwayTheThirdApplicant) {
 }
 
 TEST(Blacklist, ABannedMemberCannotComeBackButALeaverCan) {
-  Community c(ParseConfig(R"pb(
+  Community c(MergedConfig({kOwnerAndAdmin, R"pb(
     id: "c"
     groups { id: "g" stage: FUNNEL_STAGE_ACQUISITION }
-    roles { staff { member_id: "boss" role: ROLE_OWNER } staff { member_id: "mod" role: ROLE_ADMIN } }
-  )pb"));
+  )pb"}));
   c.Join("spammer");
   c.Join("shy");
   const uint32_t shy_number = c.Member("shy").number();
-  v1::Event ban = c.Make("mod");
+  v1::Event ban = c.Make("admin");
   ban.mutable_ban()->set_member("spammer");
   ban.mutable_ban()->set_reason("advertising");
   EXPECT_TRUE(Find(c.Must(ban), v1::ACTION_KIND_BAN, "spammer"));
@@ -204,25 +207,23 @@ TEST(Blacklist, ABannedMemberCannotComeBackButALeaverCan) {
   EXPECT_EQ(c.Member("shy").number(), shy_number);
   EXPECT_GT(c.Member("newbie").number(), shy_number);
 
-  v1::Event unban = c.Make("boss");
+  v1::Event unban = c.Make("owner");
   unban.mutable_unban()->set_member("spammer");
   c.Must(unban);
   EXPECT_TRUE(Find(c.Join("spammer"), v1::ACTION_KIND_ADMIT, "spammer"));
 }
 
 TEST(Application, AnAdminApprovesOrRejects) {
-  Community c(ParseConfig(R"pb(
+  Community c(MergedConfig({kOneGroup, kOwnerAndAdmin, R"pb(
     id: "c"
-    groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-    roles { staff { member_id: "boss" role: ROLE_OWNER } staff { member_id: "mod" role: ROLE_ADMIN } }
     admission { thresholds: THRESHOLD_APPLICATION }
-  )pb"));
+  )pb"}));
   EXPECT_TRUE(Find(c.Join("ann"), v1::ACTION_KIND_AWAIT_APPROVAL, "ann"));
   EXPECT_TRUE(Find(c.Join("bob"), v1::ACTION_KIND_AWAIT_APPROVAL, "bob"));
-  v1::Event approve = c.Make("mod");
+  v1::Event approve = c.Make("admin");
   approve.mutable_approve()->set_member("ann");
   EXPECT_TRUE(Find(c.Must(approve), v1::ACTION_KIND_ADMIT, "ann"));
-  v1::Event reject = c.Make("mod");
+  v1::Event reject = c.Make("admin");
   reject.mutable_reject()->set_member("bob");
   reject.mutable_reject()->set_reason("not in the industry");
   EXPECT_EQ(MustFind(c.Must(reject), v1::ACTION_KIND_REFUSE, "bob").text(),
@@ -231,12 +232,11 @@ TEST(Application, AnAdminApprovesOrRejects) {
 }
 
 TEST(Task, ApplicantsMustHaveDoneTheEntryTask) {
-  Community c(ParseConfig(R"pb(
+  Community c(MergedConfig({kOwnerAlone, R"pb(
     id: "c"
     groups { id: "g" stage: FUNNEL_STAGE_ACQUISITION }
-    roles { staff { member_id: "boss" role: ROLE_OWNER } }
     admission { thresholds: THRESHOLD_TASK admission_task: "share-poster" }
-  )pb"));
+  )pb"}));
   v1::Event done = c.Make("ann");
   done.mutable_apply()->add_completed_tasks("share-poster");
   EXPECT_TRUE(Find(c.Must(done), v1::ACTION_KIND_ADMIT, "ann"));
@@ -265,12 +265,10 @@ TEST(Funnel, AnAssistantPromotesACustomerIntoTheRetentionGroup) {
 }
 
 TEST(Teams, MembersPickTeamsUpToTheirSize) {
-  Community c(ParseConfig(R"pb(
+  Community c(MergedConfig({kOneGroup, kOwnerAlone, R"pb(
     id: "c"
-    groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-    roles { staff { member_id: "boss" role: ROLE_OWNER } }
     teams { names: ["red", "blue"] max_size: 1 }
-  )pb"));
+  )pb"}));
   c.Join("ann");
   c.Join("bob");
   v1::Event pick = c.Make("ann");
@@ -283,12 +281,10 @@ TEST(Teams, MembersPickTeamsUpToTheirSize) {
 }
 
 TEST(Teams, AssignedTeamsStayBalanced) {
-  Community c(ParseConfig(R"pb(
+  Community c(MergedConfig({kOneGroup, kOwnerAlone, R"pb(
     id: "c"
-    groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-    roles { staff { member_id: "boss" role: ROLE_OWNER } }
     teams { names: ["red", "blue", "green"] assignment: TEAM_ASSIGNMENT_SMALLEST }
-  )pb"));
+  )pb"}));
   for (int i = 0; i < 6; ++i) c.Join(absl::StrCat("m", i));
   std::map<std::string, int> sizes;
   for (int i = 0; i < 6; ++i) ++sizes[c.Member(absl::StrCat("m", i)).team()];

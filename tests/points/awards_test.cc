@@ -2,6 +2,7 @@
 // elimination (积分淘汰, D-6.1).
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "support/configs.h"
 #include "support/scenario.h"
 
 namespace shequn {
@@ -12,8 +13,10 @@ using ::shequn::testing::Count;
 using ::shequn::testing::Find;
 using ::shequn::testing::kDay;
 using ::shequn::testing::kHour;
+using ::shequn::testing::kOneGroup;
+using ::shequn::testing::kOwnerAlone;
+using ::shequn::testing::MergedConfig;
 using ::shequn::testing::MustFind;
-using ::shequn::testing::ParseConfig;
 using ::testing::ElementsAre;
 
 v1::Event Share(Community& c, absl::string_view who, absl::string_view group = "g") {
@@ -35,8 +38,6 @@ std::vector<std::string> Rows(const v1::BoardPage& page) {
 
 constexpr absl::string_view kFanGroup = R"pb(
   id: "fans"
-  groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-  roles { staff { member_id: "owner" role: ROLE_OWNER } }
   points {
     rules { kind: "share" points: 10 }
     awards {
@@ -54,7 +55,7 @@ constexpr absl::string_view kFanGroup = R"pb(
 )pb";
 
 TEST(FanGroup, TheMonthsTopThreeWithATieForThirdPlace) {
-  Community fans(ParseConfig(kFanGroup));
+  Community fans(MergedConfig({kOneGroup, kOwnerAlone, kFanGroup}));
   for (auto who : {"ann", "ben", "cat", "dov", "eli"}) fans.Join(who);
   auto shares = [&](absl::string_view who, int n) {
     for (int i = 0; i < n; ++i) fans.Must(Share(fans, who));
@@ -113,8 +114,6 @@ TEST(FanGroup, TheMonthsTopThreeWithATieForThirdPlace) {
 
 constexpr absl::string_view kTeamContest = R"pb(
   id: "running-club"
-  groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-  roles { staff { member_id: "owner" role: ROLE_OWNER } }
   teams { names: [ "red", "blue" ] }
   points {
     rules { kind: "share" points: 10 }
@@ -123,7 +122,7 @@ constexpr absl::string_view kTeamContest = R"pb(
 )pb";
 
 TEST(RunningClub, TheWeeksWinningTeamIsRewarded) {
-  Community club(ParseConfig(kTeamContest));
+  Community club(MergedConfig({kOneGroup, kOwnerAlone, kTeamContest}));
   // 2026-03-01 is a Sunday; the contest week is 2–8 March.
   club.Advance(kDay);
   for (auto [who, team] : {std::pair{"r1", "red"}, {"r2", "red"}, {"b1", "blue"}, {"b2", "blue"}}) {
@@ -154,8 +153,6 @@ TEST(RunningClub, TheWeeksWinningTeamIsRewarded) {
 
 constexpr absl::string_view kEliminationGroup = R"pb(
   id: "study-circle"
-  groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-  roles { staff { member_id: "owner" role: ROLE_OWNER } }
   points {
     rules { kind: "share" points: 10 }
     elimination { period: PERIOD_MONTH lowest_n: 1 below_points: 20 warn_before_seconds: 259200 }
@@ -163,7 +160,7 @@ constexpr absl::string_view kEliminationGroup = R"pb(
 )pb";
 
 TEST(StudyCircle, TheLowestAreWarnedThenRemovedAtMonthEnd) {
-  Community circle(ParseConfig(kEliminationGroup));
+  Community circle(MergedConfig({kOneGroup, kOwnerAlone, kEliminationGroup}));
   for (auto who : {"top", "mid", "low", "idle"}) circle.Join(who);
   circle.Must(Share(circle, "low"));
   for (int i = 0; i < 2; ++i) circle.Must(Share(circle, "mid"));

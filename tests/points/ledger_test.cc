@@ -2,6 +2,7 @@
 // votes, bad input and snapshots (D-7.3, D-7.5).
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "support/configs.h"
 #include "support/reseal.h"
 #include "support/scenario.h"
 
@@ -13,21 +14,24 @@ using ::shequn::testing::Count;
 using ::shequn::testing::Find;
 using ::shequn::testing::kDay;
 using ::shequn::testing::kHour;
+using ::shequn::testing::kOneGroup;
+using ::shequn::testing::kOwnerAndAdmin;
+using ::shequn::testing::MergedConfig;
 using ::shequn::testing::MustFind;
 using ::shequn::testing::ParseConfig;
 
-constexpr absl::string_view kProductGroup = R"pb(
-  id: "beta-testers"
-  groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-  roles { staff { member_id: "owner" role: ROLE_OWNER } staff { member_id: "admin" role: ROLE_ADMIN } }
-  points {
-    rules { kind: "answer" points: 10 daily_cap: 30 weekly_cap: 50 }
-    rules { kind: "share" points: 16 repeat_percent: 50 min_length: 20 }
-    rules { kind: "beta_feedback" points: 40 }
-    rules { kind: "beta_feedback" points: 80 effective_from_ms: 1772582400000 }  # from 4 March
-    titles { title: "资深测试" min_balance: 100 }
-  }
-)pb";
+v1::CommunityConfig ProductGroup() {
+  return MergedConfig({kOneGroup, kOwnerAndAdmin, R"pb(
+    id: "beta-testers"
+    points {
+      rules { kind: "answer" points: 10 daily_cap: 30 weekly_cap: 50 }
+      rules { kind: "share" points: 16 repeat_percent: 50 min_length: 20 }
+      rules { kind: "beta_feedback" points: 40 }
+      rules { kind: "beta_feedback" points: 80 effective_from_ms: 1772582400000 }  # from 4 March
+      titles { title: "资深测试" min_balance: 100 }
+    }
+  )pb"});
+}
 
 v1::Event Contribute(Community& c, absl::string_view who, absl::string_view kind,
                      uint32_t length = 100) {
@@ -46,7 +50,7 @@ int64_t Earned(const v1::Outcome& out) {
 }
 
 TEST(ProductGroup, CapsAndDiminishingReturnsStopAFarmer) {
-  Community group(ParseConfig(kProductGroup));
+  Community group(ProductGroup());
   group.Advance(kDay);  // Monday 2 March: both days below are in one week
   group.Join("farmer");
   int64_t answers = 0;
@@ -70,7 +74,7 @@ TEST(ProductGroup, CapsAndDiminishingReturnsStopAFarmer) {
 }
 
 TEST(ProductGroup, ARuleChangeAppliesFromItsEffectiveTimeAndKeepsHistory) {
-  Community group(ParseConfig(kProductGroup));
+  Community group(ProductGroup());
   group.Join("tester");
   EXPECT_EQ(Earned(group.Must(Contribute(group, "tester", "beta_feedback"))), 40);
   group.Advance(3 * kDay);  // 4 March
@@ -86,7 +90,7 @@ TEST(ProductGroup, ARuleChangeAppliesFromItsEffectiveTimeAndKeepsHistory) {
 }
 
 TEST(ProductGroup, OperatorsAdjustWithAReasonButNeverForThemselves) {
-  Community group(ParseConfig(kProductGroup));
+  Community group(ProductGroup());
   group.Join("user");
   auto adjust = [&](absl::string_view actor, absl::string_view member, int64_t amount,
                     absl::string_view reason = "found a crash bug") {
@@ -125,7 +129,7 @@ TEST(ProductGroup, OperatorsAdjustWithAReasonButNeverForThemselves) {
 }
 
 TEST(ProductGroup, AnOverflowingBalanceIsRejected) {
-  v1::CommunityConfig config = ParseConfig(kProductGroup);
+  v1::CommunityConfig config = ProductGroup();
   config.mutable_points()->set_max_adjustment(limits::kMaxPoints);
   Community group(config);
   group.Join("rich");
@@ -166,7 +170,7 @@ TEST(ProductGroup, ABadConfigIsRefusedNamingTheField) {
            {R"pb(team_contest { period: PERIOD_WEEK })pb", "points.team_contest"},
            {R"pb(elimination { period: PERIOD_MONTH })pb", "points.elimination"},
        }) {
-    v1::CommunityConfig config = ParseConfig(kProductGroup);
+    v1::CommunityConfig config = ProductGroup();
     config.clear_points();
     ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text, config.mutable_points()));
     absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(config);
