@@ -15,13 +15,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "shequn/authority.h"
+#include "support/configs.h"
 #include "support/scenario.h"
 
 namespace shequn {
 namespace {
 
 using ::shequn::testing::Community;
-using ::shequn::testing::ParseConfig;
+using ::shequn::testing::kOwnerDeputyAndAdmin;
+using ::shequn::testing::kTwoStageFunnel;
+using ::shequn::testing::MergedConfig;
 using ::testing::HasSubstr;
 
 // Columns of every table, in this order.
@@ -198,25 +201,22 @@ TEST(AuthorityMatrix, TargetBlindActsIgnoreTheTargetsRole) {
 
 // One staff seat per role; applications need an operator's approval so
 // approve/reject can be tried.
-constexpr absl::string_view kEveryRole = R"pb(
-  id: "roles"
-  groups { id: "g1" stage: FUNNEL_STAGE_ACQUISITION }
-  groups { id: "g2" stage: FUNNEL_STAGE_RETENTION }
-  roles {
-    staff { member_id: "owner" role: ROLE_OWNER }
-    staff { member_id: "deputy" role: ROLE_DEPUTY_OWNER }
-    staff { member_id: "admin" role: ROLE_ADMIN }
-    staff { member_id: "assistant" role: ROLE_ASSISTANT }
-    staff { member_id: "leader" role: ROLE_TEAM_LEADER }
-    staff { member_id: "kol" role: ROLE_KOL }
-    staff { member_id: "lecturer" role: ROLE_LECTURER }
-    staff { member_id: "service" role: ROLE_CUSTOMER_SERVICE }
-  }
-  admission { thresholds: THRESHOLD_APPLICATION }
-  teams { names: ["red", "blue"] }
-)pb";
+v1::CommunityConfig EveryRole() {
+  return MergedConfig({kTwoStageFunnel, kOwnerDeputyAndAdmin, R"pb(
+    id: "roles"
+    roles {
+      staff { member_id: "assistant" role: ROLE_ASSISTANT }
+      staff { member_id: "leader" role: ROLE_TEAM_LEADER }
+      staff { member_id: "kol" role: ROLE_KOL }
+      staff { member_id: "lecturer" role: ROLE_LECTURER }
+      staff { member_id: "service" role: ROLE_CUSTOMER_SERVICE }
+    }
+    admission { thresholds: THRESHOLD_APPLICATION }
+    teams { names: ["red", "blue"] }
+  )pb"});
+}
 
-// The actor holding each role in kEveryRole ("mem" is an approved member).
+// The actor holding each role in EveryRole() ("mem" is an approved member).
 constexpr const char* kActorOf[kRoleCount] = {
     "owner", "deputy", "admin", "assistant", "leader", "kol", "lecturer", "service", "mem",
 };
@@ -266,7 +266,7 @@ TEST_P(EngineMatrix, EachRoleIsAllowedExactlyWhenTheTableSays) {
   ASSERT_NE(row, nullptr);
   for (int a = 0; a < kRoleCount; ++a) {
     SCOPED_TRACE(absl::StrCat(c.name, " by ", RoleName(kRoles[a])));
-    Community community(ParseConfig(kEveryRole));
+    Community community(EveryRole());
     for (const char* who : {"mem", "target"}) {
       community.Join(who);
       if (absl::string_view(who) == "target" && c.act == OperatorAct::kApprove) continue;

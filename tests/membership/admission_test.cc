@@ -3,6 +3,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "support/configs.h"
 #include "support/scenario.h"
 
 namespace shequn {
@@ -13,6 +14,11 @@ using ::shequn::testing::Count;
 using ::shequn::testing::Find;
 using ::shequn::testing::kDay;
 using ::shequn::testing::kHour;
+using ::shequn::testing::kOneGroup;
+using ::shequn::testing::kOwnerAlone;
+using ::shequn::testing::kOwnerAndAdmin;
+using ::shequn::testing::MergedConfig;
+using ::shequn::testing::MustFind;
 using ::shequn::testing::ParseConfig;
 using ::testing::ElementsAre;
 
@@ -49,11 +55,11 @@ TEST(PaidBootcamp, InvitedPayingApplicantsFillTwentySeatsThenWait) {
     EXPECT_THAT(testing::Kinds(out),
                 ElementsAre(v1::ACTION_KIND_ADMIT, v1::ACTION_KIND_TAKE_DEPOSIT,
                             v1::ACTION_KIND_RECORD_REFERRAL));
-    EXPECT_EQ(Find(out, v1::ACTION_KIND_TAKE_DEPOSIT)->amount_cents(), 5000);
+    EXPECT_EQ(MustFind(out, v1::ACTION_KIND_TAKE_DEPOSIT).amount_cents(), 5000);
   }
   v1::Outcome late = camp.Must(PaidApplication(camp, "s19", "s1"));
   ASSERT_TRUE(Find(late, v1::ACTION_KIND_WAITLIST, "s19"));
-  EXPECT_EQ(Find(late, v1::ACTION_KIND_WAITLIST)->amount(), 1);
+  EXPECT_EQ(MustFind(late, v1::ACTION_KIND_WAITLIST).amount(), 1);
   EXPECT_EQ(camp.Member("s19").status(), v1::MEMBER_STATUS_WAITLISTED);
   EXPECT_EQ(camp.Member("coach").referrals(), 18);
 
@@ -62,9 +68,9 @@ TEST(PaidBootcamp, InvitedPayingApplicantsFillTwentySeatsThenWait) {
   quit.mutable_leave();
   v1::Outcome out = camp.Must(quit);
   ASSERT_TRUE(Find(out, v1::ACTION_KIND_FORFEIT_DEPOSIT, "s3"));
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_FORFEIT_DEPOSIT, "s3")->amount_cents(), 5000);
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_FORFEIT_DEPOSIT, "s3").amount_cents(), 5000);
   ASSERT_TRUE(Find(out, v1::ACTION_KIND_ADMIT, "s19"));
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_ADMIT, "s19")->rule(), "admission.waitlist");
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_ADMIT, "s19").rule(), "admission.waitlist");
   EXPECT_EQ(camp.Member("s19").status(), v1::MEMBER_STATUS_ACTIVE);
   EXPECT_EQ(camp.Member("s1").referrals(), 1);
 }
@@ -73,21 +79,21 @@ TEST(PaidBootcamp, RefusesWithoutFeeInvitationOrRules) {
   Community camp(ParseConfig(kBootcamp));
   v1::Event unpaid = PaidApplication(camp, "cheap", "coach");
   unpaid.mutable_apply()->set_fee_paid_cents(100);
-  EXPECT_EQ(Find(camp.Must(unpaid), v1::ACTION_KIND_REFUSE)->reason(),
+  EXPECT_EQ(MustFind(camp.Must(unpaid), v1::ACTION_KIND_REFUSE).reason(),
             "admission.thresholds.paid");
 
   v1::Event uninvited = PaidApplication(camp, "stranger", "");
-  EXPECT_EQ(Find(camp.Must(uninvited), v1::ACTION_KIND_REFUSE)->reason(),
+  EXPECT_EQ(MustFind(camp.Must(uninvited), v1::ACTION_KIND_REFUSE).reason(),
             "admission.thresholds.invitation");
 
   v1::Event no_rules = PaidApplication(camp, "rebel", "coach");
   no_rules.mutable_apply()->set_accepted_rules(false);
-  EXPECT_EQ(Find(camp.Must(no_rules), v1::ACTION_KIND_REFUSE)->reason(),
+  EXPECT_EQ(MustFind(camp.Must(no_rules), v1::ACTION_KIND_REFUSE).reason(),
             "admission.require_rules_acceptance");
 
   v1::Event no_deposit = PaidApplication(camp, "thrifty", "coach");
   no_deposit.mutable_apply()->set_deposit_paid_cents(0);
-  EXPECT_EQ(Find(camp.Must(no_deposit), v1::ACTION_KIND_REFUSE)->reason(),
+  EXPECT_EQ(MustFind(camp.Must(no_deposit), v1::ACTION_KIND_REFUSE).reason(),
             "admission.deposit_cents");
   EXPECT_EQ(camp.Member("thrifty").status(), v1::MEMBER_STATUS_REFUSED);
   EXPECT_EQ(camp.Member("thrifty").deposit_cents(), 0);
@@ -100,27 +106,26 @@ TEST(PaidBootcamp, GraduationRefundsTheDepositAndEndRefundsTheRest) {
   v1::Event grad = camp.Make("coach");
   grad.mutable_graduate()->set_member("ann");
   v1::Outcome out = camp.Must(grad);
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_REFUND_DEPOSIT, "ann")->amount_cents(), 5000);
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_REFUND_DEPOSIT, "ann").amount_cents(), 5000);
   EXPECT_EQ(camp.Member("ann").status(), v1::MEMBER_STATUS_GRADUATED);
 
   v1::Event end = camp.Make("coach");
   end.mutable_end_community();
   v1::Outcome ended = camp.Must(end);
   EXPECT_EQ(Count(ended, v1::ACTION_KIND_REFUND_DEPOSIT), 1);
-  EXPECT_EQ(Find(ended, v1::ACTION_KIND_REFUND_DEPOSIT, "bob")->amount_cents(), 5000);
+  EXPECT_EQ(MustFind(ended, v1::ACTION_KIND_REFUND_DEPOSIT, "bob").amount_cents(), 5000);
   EXPECT_FALSE(camp.Apply(PaidApplication(camp, "late", "coach")).ok());
 }
 
 TEST(RegionalGroup, RefusesNonLocalsAndAdmitsLocals) {
-  Community city(ParseConfig(R"pb(
+  Community city(MergedConfig({kOwnerAlone, R"pb(
     id: "hangzhou-parents"
     groups { id: "hz" stage: FUNNEL_STAGE_ACQUISITION }
-    roles { staff { member_id: "owner" role: ROLE_OWNER } }
     admission {
       thresholds: THRESHOLD_OPEN
       prescreen { attribute: "city" allowed_values: ["杭州", "Hangzhou"] }
     }
-  )pb"));
+  )pb"}));
   v1::Event local = city.Make("mei");
   (*local.mutable_apply()->mutable_attributes())["city"] = "杭州";
   EXPECT_TRUE(Find(city.Must(local), v1::ACTION_KIND_ADMIT, "mei"));
@@ -152,7 +157,7 @@ TEST(Overflow, FiveHundredAndOneOpensASecondGroupOfTheSameStage) {
   ASSERT_TRUE(open);
   EXPECT_EQ(open->target_group(), "fans-1-2");
   EXPECT_EQ(open->amount(), 500);
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_ADMIT, "fan500")->group(), "fans-1-2");
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_ADMIT, "fan500").group(), "fans-1-2");
   // The next newcomer fills the new group; no third group yet.
   v1::Outcome next = big.Join("fan501");
   EXPECT_FALSE(Find(next, v1::ACTION_KIND_OPEN_GROUP));
@@ -178,15 +183,14 @@ TEST(Quota, RefusePolicyTurnsAwayTheThirdApplicant) {
 }
 
 TEST(Blacklist, ABannedMemberCannotComeBackButALeaverCan) {
-  Community c(ParseConfig(R"pb(
+  Community c(MergedConfig({kOwnerAndAdmin, R"pb(
     id: "c"
     groups { id: "g" stage: FUNNEL_STAGE_ACQUISITION }
-    roles { staff { member_id: "boss" role: ROLE_OWNER } staff { member_id: "mod" role: ROLE_ADMIN } }
-  )pb"));
+  )pb"}));
   c.Join("spammer");
   c.Join("shy");
   const uint32_t shy_number = c.Member("shy").number();
-  v1::Event ban = c.Make("mod");
+  v1::Event ban = c.Make("admin");
   ban.mutable_ban()->set_member("spammer");
   ban.mutable_ban()->set_reason("advertising");
   EXPECT_TRUE(Find(c.Must(ban), v1::ACTION_KIND_BAN, "spammer"));
@@ -203,42 +207,40 @@ TEST(Blacklist, ABannedMemberCannotComeBackButALeaverCan) {
   EXPECT_EQ(c.Member("shy").number(), shy_number);
   EXPECT_GT(c.Member("newbie").number(), shy_number);
 
-  v1::Event unban = c.Make("boss");
+  v1::Event unban = c.Make("owner");
   unban.mutable_unban()->set_member("spammer");
   c.Must(unban);
   EXPECT_TRUE(Find(c.Join("spammer"), v1::ACTION_KIND_ADMIT, "spammer"));
 }
 
 TEST(Application, AnAdminApprovesOrRejects) {
-  Community c(ParseConfig(R"pb(
+  Community c(MergedConfig({kOneGroup, kOwnerAndAdmin, R"pb(
     id: "c"
-    groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-    roles { staff { member_id: "boss" role: ROLE_OWNER } staff { member_id: "mod" role: ROLE_ADMIN } }
     admission { thresholds: THRESHOLD_APPLICATION }
-  )pb"));
+  )pb"}));
   EXPECT_TRUE(Find(c.Join("ann"), v1::ACTION_KIND_AWAIT_APPROVAL, "ann"));
   EXPECT_TRUE(Find(c.Join("bob"), v1::ACTION_KIND_AWAIT_APPROVAL, "bob"));
-  v1::Event approve = c.Make("mod");
+  v1::Event approve = c.Make("admin");
   approve.mutable_approve()->set_member("ann");
   EXPECT_TRUE(Find(c.Must(approve), v1::ACTION_KIND_ADMIT, "ann"));
-  v1::Event reject = c.Make("mod");
+  v1::Event reject = c.Make("admin");
   reject.mutable_reject()->set_member("bob");
   reject.mutable_reject()->set_reason("not in the industry");
-  EXPECT_EQ(Find(c.Must(reject), v1::ACTION_KIND_REFUSE, "bob")->text(), "not in the industry");
+  EXPECT_EQ(MustFind(c.Must(reject), v1::ACTION_KIND_REFUSE, "bob").text(),
+            "not in the industry");
   EXPECT_EQ(c.Member("bob").status(), v1::MEMBER_STATUS_REFUSED);
 }
 
 TEST(Task, ApplicantsMustHaveDoneTheEntryTask) {
-  Community c(ParseConfig(R"pb(
+  Community c(MergedConfig({kOwnerAlone, R"pb(
     id: "c"
     groups { id: "g" stage: FUNNEL_STAGE_ACQUISITION }
-    roles { staff { member_id: "boss" role: ROLE_OWNER } }
     admission { thresholds: THRESHOLD_TASK admission_task: "share-poster" }
-  )pb"));
+  )pb"}));
   v1::Event done = c.Make("ann");
   done.mutable_apply()->add_completed_tasks("share-poster");
   EXPECT_TRUE(Find(c.Must(done), v1::ACTION_KIND_ADMIT, "ann"));
-  EXPECT_EQ(Find(c.Join("bob"), v1::ACTION_KIND_REFUSE, "bob")->reason(),
+  EXPECT_EQ(MustFind(c.Join("bob"), v1::ACTION_KIND_REFUSE, "bob").reason(),
             "admission.thresholds.task");
 }
 
@@ -263,17 +265,15 @@ TEST(Funnel, AnAssistantPromotesACustomerIntoTheRetentionGroup) {
 }
 
 TEST(Teams, MembersPickTeamsUpToTheirSize) {
-  Community c(ParseConfig(R"pb(
+  Community c(MergedConfig({kOneGroup, kOwnerAlone, R"pb(
     id: "c"
-    groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-    roles { staff { member_id: "boss" role: ROLE_OWNER } }
     teams { names: ["red", "blue"] max_size: 1 }
-  )pb"));
+  )pb"}));
   c.Join("ann");
   c.Join("bob");
   v1::Event pick = c.Make("ann");
   pick.mutable_join_team()->set_team("red");
-  EXPECT_EQ(Find(c.Must(pick), v1::ACTION_KIND_ASSIGN_TEAM, "ann")->text(), "red");
+  EXPECT_EQ(MustFind(c.Must(pick), v1::ACTION_KIND_ASSIGN_TEAM, "ann").text(), "red");
   v1::Event full = c.Make("bob");
   full.mutable_join_team()->set_team("red");
   c.ExpectRejected(full, absl::StatusCode::kFailedPrecondition, "join_team.team");
@@ -281,12 +281,10 @@ TEST(Teams, MembersPickTeamsUpToTheirSize) {
 }
 
 TEST(Teams, AssignedTeamsStayBalanced) {
-  Community c(ParseConfig(R"pb(
+  Community c(MergedConfig({kOneGroup, kOwnerAlone, R"pb(
     id: "c"
-    groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-    roles { staff { member_id: "boss" role: ROLE_OWNER } }
     teams { names: ["red", "blue", "green"] assignment: TEAM_ASSIGNMENT_SMALLEST }
-  )pb"));
+  )pb"}));
   for (int i = 0; i < 6; ++i) c.Join(absl::StrCat("m", i));
   std::map<std::string, int> sizes;
   for (int i = 0; i < 6; ++i) ++sizes[c.Member(absl::StrCat("m", i)).team()];

@@ -2,6 +2,7 @@
 // Each names the field, and a rejected event leaves the state byte-identical.
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "support/configs.h"
 #include "support/scenario.h"
 
 namespace shequn {
@@ -9,27 +10,29 @@ namespace {
 
 using ::shequn::testing::Community;
 using ::shequn::testing::kHour;
+using ::shequn::testing::kOwnerDeputyAndAdmin;
+using ::shequn::testing::kTwoStageFunnel;
+using ::shequn::testing::MergedConfig;
 using ::shequn::testing::ParseConfig;
 using ::testing::HasSubstr;
 using Code = absl::StatusCode;
 
-constexpr absl::string_view kValid = R"pb(
-  id: "c"
-  groups { id: "g1" stage: FUNNEL_STAGE_ACQUISITION }
-  groups { id: "g2" stage: FUNNEL_STAGE_RETENTION }
-  roles {
-    staff { member_id: "owner" role: ROLE_OWNER }
-    staff { member_id: "deputy" role: ROLE_DEPUTY_OWNER }
-    staff { member_id: "admin" role: ROLE_ADMIN }
-    staff { member_id: "admin2" role: ROLE_ADMIN }
-    staff { member_id: "helper" role: ROLE_ASSISTANT }
-  }
-  teams { names: ["red"] }
-)pb";
+// Five staff seats (so a seat a case adds is roles.staff[5]): owner, deputy,
+// admin, a second admin and an assistant.
+v1::CommunityConfig Valid() {
+  return MergedConfig({kTwoStageFunnel, kOwnerDeputyAndAdmin, R"pb(
+    id: "c"
+    roles {
+      staff { member_id: "admin2" role: ROLE_ADMIN }
+      staff { member_id: "helper" role: ROLE_ASSISTANT }
+    }
+    teams { names: ["red"] }
+  )pb"});
+}
 
 struct ConfigCase {
   const char* name;
-  const char* extra;  // text format merged over kValid
+  const char* extra;  // text format merged over Valid()
   const char* field;
 };
 
@@ -38,7 +41,7 @@ void PrintTo(const ConfigCase& c, std::ostream* os) { *os << c.name; }
 class BadConfig : public ::testing::TestWithParam<ConfigCase> {};
 
 TEST_P(BadConfig, IsRefusedNamingTheField) {
-  v1::CommunityConfig config = ParseConfig(kValid);
+  v1::CommunityConfig config = Valid();
   v1::CommunityConfig extra = ParseConfig(GetParam().extra);
   config.MergeFrom(extra);
   if (absl::string_view(GetParam().name) == "no_id") config.clear_id();
@@ -128,7 +131,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 class Forbidden : public ::testing::Test {
  protected:
-  Forbidden() : c_(ParseConfig(kValid)) {
+  Forbidden() : c_(Valid()) {
     c_.Join("ann");
     c_.Join("bob");
   }
@@ -189,7 +192,7 @@ TEST_F(Forbidden, AnOwnerMayPromoteAMemberToAdmin) {
 }
 
 TEST(Events, DuplicatesChangeNothingAndSaySo) {
-  Community c(ParseConfig(kValid));
+  Community c(Valid());
   v1::Event join = c.Make("ann");
   join.mutable_apply();
   c.Must(join);
@@ -202,7 +205,7 @@ TEST(Events, DuplicatesChangeNothingAndSaySo) {
 }
 
 TEST(Events, AnEventFromThePastIsRefused) {
-  Community c(ParseConfig(kValid));
+  Community c(Valid());
   c.Advance(kHour);
   c.Join("ann");
   v1::Event old = c.Make("bob");
@@ -213,7 +216,7 @@ TEST(Events, AnEventFromThePastIsRefused) {
 }
 
 TEST(Events, MalformedEnvelopesNameTheField) {
-  Community c(ParseConfig(kValid));
+  Community c(Valid());
   v1::Event no_id = c.Make("ann");
   no_id.mutable_apply();
   no_id.clear_id();
@@ -229,7 +232,7 @@ TEST(Events, MalformedEnvelopesNameTheField) {
 }
 
 TEST(Events, UnknownMembersAndGroupsAreNotFound) {
-  Community c(ParseConfig(kValid));
+  Community c(Valid());
   v1::Event remove = c.Make("admin");
   remove.mutable_remove()->set_member("ghost");
   c.ExpectRejected(remove, Code::kNotFound, "remove.member: unknown member 'ghost'");
@@ -256,7 +259,7 @@ TEST(Events, UnknownMembersAndGroupsAreNotFound) {
 }
 
 TEST(Events, InvalidUtf8IsRefusedWhereverItArrives) {
-  Community c(ParseConfig(kValid));
+  Community c(Valid());
   v1::Event bad_name = c.Make("ann");
   bad_name.mutable_apply()->set_nickname("li\xff");
   c.ExpectRejected(bad_name, Code::kInvalidArgument, "apply.nickname: invalid UTF-8 at byte 2");

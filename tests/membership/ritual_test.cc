@@ -9,6 +9,7 @@ namespace {
 using ::shequn::testing::Community;
 using ::shequn::testing::Find;
 using ::shequn::testing::kHour;
+using ::shequn::testing::MustFind;
 using ::shequn::testing::ParseConfig;
 using ::testing::HasSubstr;
 
@@ -55,8 +56,8 @@ TEST(Ritual, ANewcomerIsWelcomedAndSentTheHandbook) {
   Community club(ParseConfig(kRitual));
   v1::Outcome out = club.Join("li", "小李");
   ASSERT_TRUE(Find(out, v1::ACTION_KIND_WELCOME, "li"));
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_WELCOME)->text(), "欢迎加入成长俱乐部！");
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_SEND_HANDBOOK, "li")->text(),
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_WELCOME).text(), "欢迎加入成长俱乐部！");
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_SEND_HANDBOOK, "li").text(),
             "https://example.org/handbook");
   EXPECT_GT(club.Member("li").number(), 0u);
   EXPECT_FALSE(club.Member("li").ritual().complete());
@@ -124,13 +125,13 @@ TEST(Ritual, NicknamesAreCheckedFieldByFieldInCharacters) {
 
   v1::Outcome too_long = club.Must(Rename(club, "li", "欧阳娜娜娜|演员|北京"));
   ASSERT_TRUE(Find(too_long, v1::ACTION_KIND_REMIND, "li"));
-  EXPECT_THAT(Find(too_long, v1::ACTION_KIND_REMIND)->text(), HasSubstr("姓名"));
+  EXPECT_THAT(MustFind(too_long, v1::ACTION_KIND_REMIND).text(), HasSubstr("姓名"));
   EXPECT_FALSE(club.Member("li").ritual().nickname_ok());
 
   v1::Outcome missing = club.Must(Rename(club, "li", "小李||北京"));
-  EXPECT_THAT(Find(missing, v1::ACTION_KIND_REMIND)->text(), HasSubstr("公司或职业"));
+  EXPECT_THAT(MustFind(missing, v1::ACTION_KIND_REMIND).text(), HasSubstr("公司或职业"));
   v1::Outcome two = club.Must(Rename(club, "li", "小李|北京"));
-  EXPECT_THAT(Find(two, v1::ACTION_KIND_REMIND)->text(), HasSubstr("expected 3"));
+  EXPECT_THAT(MustFind(two, v1::ACTION_KIND_REMIND).text(), HasSubstr("expected 3"));
 }
 
 TEST(Ritual, AnIncompleteIntroductionNamesTheMissingFields) {
@@ -147,7 +148,7 @@ TEST(StaffNames, StaffUseTheirFormatAndMembersMayNotImpersonateThem) {
   Community club(ParseConfig(kRitual));
   v1::Outcome staff = club.Must(Rename(club, "boss", "老王"));
   ASSERT_TRUE(Find(staff, v1::ACTION_KIND_REMIND, "boss"));
-  EXPECT_EQ(Find(staff, v1::ACTION_KIND_REMIND)->reason(), "nickname.staff_format");
+  EXPECT_EQ(MustFind(staff, v1::ACTION_KIND_REMIND).reason(), "nickname.staff_format");
   EXPECT_FALSE(Find(club.Must(Rename(club, "boss", "【管理】老王")), v1::ACTION_KIND_REMIND));
 
   club.Join("li", "小李");

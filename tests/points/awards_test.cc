@@ -2,6 +2,7 @@
 // elimination (积分淘汰, D-6.1).
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "support/configs.h"
 #include "support/scenario.h"
 
 namespace shequn {
@@ -12,7 +13,10 @@ using ::shequn::testing::Count;
 using ::shequn::testing::Find;
 using ::shequn::testing::kDay;
 using ::shequn::testing::kHour;
-using ::shequn::testing::ParseConfig;
+using ::shequn::testing::kOneGroup;
+using ::shequn::testing::kOwnerAlone;
+using ::shequn::testing::MergedConfig;
+using ::shequn::testing::MustFind;
 using ::testing::ElementsAre;
 
 v1::Event Share(Community& c, absl::string_view who, absl::string_view group = "g") {
@@ -34,8 +38,6 @@ std::vector<std::string> Rows(const v1::BoardPage& page) {
 
 constexpr absl::string_view kFanGroup = R"pb(
   id: "fans"
-  groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-  roles { staff { member_id: "owner" role: ROLE_OWNER } }
   points {
     rules { kind: "share" points: 10 }
     awards {
@@ -53,7 +55,7 @@ constexpr absl::string_view kFanGroup = R"pb(
 )pb";
 
 TEST(FanGroup, TheMonthsTopThreeWithATieForThirdPlace) {
-  Community fans(ParseConfig(kFanGroup));
+  Community fans(MergedConfig({kOneGroup, kOwnerAlone, kFanGroup}));
   for (auto who : {"ann", "ben", "cat", "dov", "eli"}) fans.Join(who);
   auto shares = [&](absl::string_view who, int n) {
     for (int i = 0; i < n; ++i) fans.Must(Share(fans, who));
@@ -78,8 +80,8 @@ TEST(FanGroup, TheMonthsTopThreeWithATieForThirdPlace) {
   // Reviewed at the half-month: standings announced, nothing awarded.
   v1::Outcome review = fans.Advance(15 * kDay - 2 * kDay);  // 16 March 00:00
   ASSERT_EQ(Count(review, v1::ACTION_KIND_ANNOUNCE_RESULTS), 1);
-  EXPECT_EQ(Find(review, v1::ACTION_KIND_ANNOUNCE_RESULTS)->reason(), "award_review");
-  EXPECT_THAT(Members(*Find(review, v1::ACTION_KIND_ANNOUNCE_RESULTS)),
+  EXPECT_EQ(MustFind(review, v1::ACTION_KIND_ANNOUNCE_RESULTS).reason(), "award_review");
+  EXPECT_THAT(Members(MustFind(review, v1::ACTION_KIND_ANNOUNCE_RESULTS)),
               ElementsAre("ann", "ben", "cat"));
   EXPECT_EQ(Count(review, v1::ACTION_KIND_AWARD_POINTS), 0);
 
@@ -88,12 +90,12 @@ TEST(FanGroup, TheMonthsTopThreeWithATieForThirdPlace) {
   ASSERT_EQ(Count(awards, v1::ACTION_KIND_ANNOUNCE_RESULTS), 2);
   EXPECT_THAT(Members(awards.actions(0)), ElementsAre("ann", "ben", "cat"))
       << "the tie for third goes to whoever reached 30 first";
-  EXPECT_EQ(Find(awards, v1::ACTION_KIND_AWARD_POINTS, "ann")->amount(), 100);
-  EXPECT_EQ(Find(awards, v1::ACTION_KIND_AWARD_POINTS, "ben")->amount(), 50);
-  EXPECT_EQ(Find(awards, v1::ACTION_KIND_AWARD_POINTS, "cat")->amount(), 30);
+  EXPECT_EQ(MustFind(awards, v1::ACTION_KIND_AWARD_POINTS, "ann").amount(), 100);
+  EXPECT_EQ(MustFind(awards, v1::ACTION_KIND_AWARD_POINTS, "ben").amount(), 50);
+  EXPECT_EQ(MustFind(awards, v1::ACTION_KIND_AWARD_POINTS, "cat").amount(), 30);
   EXPECT_FALSE(Find(awards, v1::ACTION_KIND_AWARD_POINTS, "dov"));
-  EXPECT_EQ(Find(awards, v1::ACTION_KIND_GRANT_TITLE, "cat")->text(), "月度之星");
-  EXPECT_EQ(Find(awards, v1::ACTION_KIND_GIVE_PRIZE, "ann")->amount_cents(), 8800);
+  EXPECT_EQ(MustFind(awards, v1::ACTION_KIND_GRANT_TITLE, "cat").text(), "月度之星");
+  EXPECT_EQ(MustFind(awards, v1::ACTION_KIND_GIVE_PRIZE, "ann").amount_cents(), 8800);
   EXPECT_EQ(Count(awards, v1::ACTION_KIND_GIVE_PRIZE), 3);
   // The second award includes ties: four winners.
   const v1::Action& with_ties = *std::find_if(
@@ -112,8 +114,6 @@ TEST(FanGroup, TheMonthsTopThreeWithATieForThirdPlace) {
 
 constexpr absl::string_view kTeamContest = R"pb(
   id: "running-club"
-  groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-  roles { staff { member_id: "owner" role: ROLE_OWNER } }
   teams { names: [ "red", "blue" ] }
   points {
     rules { kind: "share" points: 10 }
@@ -122,7 +122,7 @@ constexpr absl::string_view kTeamContest = R"pb(
 )pb";
 
 TEST(RunningClub, TheWeeksWinningTeamIsRewarded) {
-  Community club(ParseConfig(kTeamContest));
+  Community club(MergedConfig({kOneGroup, kOwnerAlone, kTeamContest}));
   // 2026-03-01 is a Sunday; the contest week is 2–8 March.
   club.Advance(kDay);
   for (auto [who, team] : {std::pair{"r1", "red"}, {"r2", "red"}, {"b1", "blue"}, {"b2", "blue"}}) {
@@ -143,18 +143,16 @@ TEST(RunningClub, TheWeeksWinningTeamIsRewarded) {
 
   v1::Outcome end = club.Advance(7 * kDay);  // Monday 9 March
   ASSERT_TRUE(Find(end, v1::ACTION_KIND_ANNOUNCE_RESULTS));
-  EXPECT_EQ(Find(end, v1::ACTION_KIND_ANNOUNCE_RESULTS)->text(), "red");
-  EXPECT_THAT(Members(*Find(end, v1::ACTION_KIND_ANNOUNCE_RESULTS)), ElementsAre("r1", "r2"));
-  EXPECT_EQ(Find(end, v1::ACTION_KIND_AWARD_POINTS, "r1")->amount(), 20);
-  EXPECT_EQ(Find(end, v1::ACTION_KIND_GRANT_TITLE, "r2")->text(), "冠军队");
+  EXPECT_EQ(MustFind(end, v1::ACTION_KIND_ANNOUNCE_RESULTS).text(), "red");
+  EXPECT_THAT(Members(MustFind(end, v1::ACTION_KIND_ANNOUNCE_RESULTS)), ElementsAre("r1", "r2"));
+  EXPECT_EQ(MustFind(end, v1::ACTION_KIND_AWARD_POINTS, "r1").amount(), 20);
+  EXPECT_EQ(MustFind(end, v1::ACTION_KIND_GRANT_TITLE, "r2").text(), "冠军队");
   EXPECT_FALSE(Find(end, v1::ACTION_KIND_AWARD_POINTS, "b1"));
   EXPECT_EQ(Count(end, v1::ACTION_KIND_GIVE_PRIZE), 1);
 }
 
 constexpr absl::string_view kEliminationGroup = R"pb(
   id: "study-circle"
-  groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-  roles { staff { member_id: "owner" role: ROLE_OWNER } }
   points {
     rules { kind: "share" points: 10 }
     elimination { period: PERIOD_MONTH lowest_n: 1 below_points: 20 warn_before_seconds: 259200 }
@@ -162,7 +160,7 @@ constexpr absl::string_view kEliminationGroup = R"pb(
 )pb";
 
 TEST(StudyCircle, TheLowestAreWarnedThenRemovedAtMonthEnd) {
-  Community circle(ParseConfig(kEliminationGroup));
+  Community circle(MergedConfig({kOneGroup, kOwnerAlone, kEliminationGroup}));
   for (auto who : {"top", "mid", "low", "idle"}) circle.Join(who);
   circle.Must(Share(circle, "low"));
   for (int i = 0; i < 2; ++i) circle.Must(Share(circle, "mid"));
@@ -175,7 +173,7 @@ TEST(StudyCircle, TheLowestAreWarnedThenRemovedAtMonthEnd) {
   EXPECT_TRUE(Find(warn, v1::ACTION_KIND_ELIMINATION_WARNING, "low"));
   v1::Outcome end = circle.Advance(3 * kDay);  // 1 April
   EXPECT_EQ(Count(end, v1::ACTION_KIND_REMOVE), 2);
-  EXPECT_EQ(Find(end, v1::ACTION_KIND_REMOVE, "low")->reason(), "points_elimination");
+  EXPECT_EQ(MustFind(end, v1::ACTION_KIND_REMOVE, "low").reason(), "points_elimination");
   EXPECT_EQ(circle.Member("idle").status(), v1::MEMBER_STATUS_REMOVED);
   EXPECT_EQ(circle.Member("mid").status(), v1::MEMBER_STATUS_ACTIVE);
   EXPECT_EQ(circle.Member("late").status(), v1::MEMBER_STATUS_ACTIVE);

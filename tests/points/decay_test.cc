@@ -2,6 +2,7 @@
 // taken at each decay boundary, as ledger entries; history is never rewritten.
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "support/configs.h"
 #include "support/scenario.h"
 
 namespace shequn {
@@ -10,15 +11,17 @@ namespace {
 using ::shequn::testing::Community;
 using ::shequn::testing::kDay;
 using ::shequn::testing::kHour;
+using ::shequn::testing::kOneGroup;
+using ::shequn::testing::kOwnerAndAdmin;
 using ::shequn::testing::kStart;
-using ::shequn::testing::ParseConfig;
+using ::shequn::testing::MergedConfig;
 
-constexpr absl::string_view kDecaying = R"pb(
-  id: "fans"
-  groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-  roles { staff { member_id: "owner" role: ROLE_OWNER } staff { member_id: "admin" role: ROLE_ADMIN } }
-  points { decay { percent: 10 period_days: 7 } }
-)pb";
+v1::CommunityConfig Decaying() {
+  return MergedConfig({kOneGroup, kOwnerAndAdmin, R"pb(
+    id: "fans"
+    points { decay { percent: 10 period_days: 7 } }
+  )pb"});
+}
 
 v1::Event Adjust(Community& c, absl::string_view member, int64_t amount) {
   v1::Event e = c.Make("admin", "g");
@@ -31,7 +34,7 @@ v1::Event Adjust(Community& c, absl::string_view member, int64_t amount) {
 int64_t Balance(Community& c, absl::string_view m) { return *c.engine().Balance(m); }
 
 TEST(PointsDecay, TenPercentAWeekIsTakenAtEachBoundaryFlooredAsLedgerEntries) {
-  Community fans(ParseConfig(kDecaying));  // starts Sunday 1 March 2026, 00:00 UTC
+  Community fans(Decaying());  // starts Sunday 1 March 2026, 00:00 UTC
   fans.Join("ann");
   fans.Join("bo");
   fans.Join("cy");
@@ -46,8 +49,8 @@ TEST(PointsDecay, TenPercentAWeekIsTakenAtEachBoundaryFlooredAsLedgerEntries) {
   EXPECT_EQ(Balance(fans, "bo"), 50);     // 55 - floor(5.5)
   EXPECT_EQ(Balance(fans, "cy"), 9);      // floor(0.9) = 0: nothing taken
   ASSERT_NE(testing::Find(first, v1::ACTION_KIND_AWARD_POINTS, "ann"), std::nullopt);
-  EXPECT_EQ(testing::Find(first, v1::ACTION_KIND_AWARD_POINTS, "ann")->amount(), -100);
-  EXPECT_EQ(testing::Find(first, v1::ACTION_KIND_AWARD_POINTS, "ann")->reason(), "decay");
+  EXPECT_EQ(testing::MustFind(first, v1::ACTION_KIND_AWARD_POINTS, "ann").amount(), -100);
+  EXPECT_EQ(testing::MustFind(first, v1::ACTION_KIND_AWARD_POINTS, "ann").reason(), "decay");
 
   fans.Advance(14 * kDay);  // two more boundaries: 15 and 22 March
   EXPECT_EQ(Balance(fans, "ann"), 729);   // 900 - 90 = 810; 810 - 81 = 729
@@ -74,12 +77,12 @@ TEST(PointsDecay, TenPercentAWeekIsTakenAtEachBoundaryFlooredAsLedgerEntries) {
 
 TEST(PointsDecay, RestoreThenContinueEqualsOneRun) {
   auto run = [](bool restore) {
-    Community fans(ParseConfig(kDecaying));
+    Community fans(Decaying());
     fans.Join("ann");
     fans.Must(Adjust(fans, "ann", 777));
     fans.Advance(10 * kDay);
     std::unique_ptr<Engine> restored;
-    if (restore) restored = *Engine::Restore(ParseConfig(kDecaying), fans.engine().Snapshot());
+    if (restore) restored = *Engine::Restore(Decaying(), fans.engine().Snapshot());
     Engine& e = restore ? *restored : fans.engine();
     EXPECT_TRUE(e.AdvanceTo(kStart + 30 * kDay).ok());
     return std::make_pair(e.SnapshotBytes(), *e.Balance("ann"));
@@ -92,12 +95,12 @@ TEST(PointsDecay, RestoreThenContinueEqualsOneRun) {
 }
 
 TEST(PointsDecay, BadSettingsNameTheField) {
-  v1::CommunityConfig c = ParseConfig(kDecaying);
+  v1::CommunityConfig c = Decaying();
   c.mutable_points()->mutable_decay()->set_percent(101);
   absl::StatusOr<std::unique_ptr<Engine>> e = Engine::Create(c);
   ASSERT_FALSE(e.ok());
   EXPECT_THAT(e.status().message(), ::testing::HasSubstr("points.decay.percent"));
-  c = ParseConfig(kDecaying);
+  c = Decaying();
   c.mutable_points()->mutable_decay()->set_period_days(5000);
   e = Engine::Create(c);
   ASSERT_FALSE(e.ok());
@@ -105,7 +108,7 @@ TEST(PointsDecay, BadSettingsNameTheField) {
 }
 
 TEST(PointsDecay, OffByDefault) {
-  v1::CommunityConfig c = ParseConfig(kDecaying);
+  v1::CommunityConfig c = Decaying();
   c.mutable_points()->clear_decay();
   Community fans(c);
   fans.Join("ann");

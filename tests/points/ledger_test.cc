@@ -2,6 +2,7 @@
 // votes, bad input and snapshots (D-7.3, D-7.5).
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "support/configs.h"
 #include "support/reseal.h"
 #include "support/scenario.h"
 
@@ -13,20 +14,24 @@ using ::shequn::testing::Count;
 using ::shequn::testing::Find;
 using ::shequn::testing::kDay;
 using ::shequn::testing::kHour;
+using ::shequn::testing::kOneGroup;
+using ::shequn::testing::kOwnerAndAdmin;
+using ::shequn::testing::MergedConfig;
+using ::shequn::testing::MustFind;
 using ::shequn::testing::ParseConfig;
 
-constexpr absl::string_view kProductGroup = R"pb(
-  id: "beta-testers"
-  groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-  roles { staff { member_id: "owner" role: ROLE_OWNER } staff { member_id: "admin" role: ROLE_ADMIN } }
-  points {
-    rules { kind: "answer" points: 10 daily_cap: 30 weekly_cap: 50 }
-    rules { kind: "share" points: 16 repeat_percent: 50 min_length: 20 }
-    rules { kind: "beta_feedback" points: 40 }
-    rules { kind: "beta_feedback" points: 80 effective_from_ms: 1772582400000 }  # from 4 March
-    titles { title: "资深测试" min_balance: 100 }
-  }
-)pb";
+v1::CommunityConfig ProductGroup() {
+  return MergedConfig({kOneGroup, kOwnerAndAdmin, R"pb(
+    id: "beta-testers"
+    points {
+      rules { kind: "answer" points: 10 daily_cap: 30 weekly_cap: 50 }
+      rules { kind: "share" points: 16 repeat_percent: 50 min_length: 20 }
+      rules { kind: "beta_feedback" points: 40 }
+      rules { kind: "beta_feedback" points: 80 effective_from_ms: 1772582400000 }  # from 4 March
+      titles { title: "资深测试" min_balance: 100 }
+    }
+  )pb"});
+}
 
 v1::Event Contribute(Community& c, absl::string_view who, absl::string_view kind,
                      uint32_t length = 100) {
@@ -45,7 +50,7 @@ int64_t Earned(const v1::Outcome& out) {
 }
 
 TEST(ProductGroup, CapsAndDiminishingReturnsStopAFarmer) {
-  Community group(ParseConfig(kProductGroup));
+  Community group(ProductGroup());
   group.Advance(kDay);  // Monday 2 March: both days below are in one week
   group.Join("farmer");
   int64_t answers = 0;
@@ -69,14 +74,14 @@ TEST(ProductGroup, CapsAndDiminishingReturnsStopAFarmer) {
 }
 
 TEST(ProductGroup, ARuleChangeAppliesFromItsEffectiveTimeAndKeepsHistory) {
-  Community group(ParseConfig(kProductGroup));
+  Community group(ProductGroup());
   group.Join("tester");
   EXPECT_EQ(Earned(group.Must(Contribute(group, "tester", "beta_feedback"))), 40);
   group.Advance(3 * kDay);  // 4 March
   v1::Outcome out = group.Must(Contribute(group, "tester", "beta_feedback"));
   EXPECT_EQ(Earned(out), 80);
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_AWARD_POINTS)->rule(), "points.rules[3]");
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_GRANT_TITLE, "tester")->text(), "资深测试");
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_AWARD_POINTS).rule(), "points.rules[3]");
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_GRANT_TITLE, "tester").text(), "资深测试");
   v1::MemberLedger ledger = *group.engine().Ledger("tester");
   ASSERT_EQ(ledger.entries_size(), 2);
   EXPECT_EQ(ledger.entries(0).amount(), 40);
@@ -85,7 +90,7 @@ TEST(ProductGroup, ARuleChangeAppliesFromItsEffectiveTimeAndKeepsHistory) {
 }
 
 TEST(ProductGroup, OperatorsAdjustWithAReasonButNeverForThemselves) {
-  Community group(ParseConfig(kProductGroup));
+  Community group(ProductGroup());
   group.Join("user");
   auto adjust = [&](absl::string_view actor, absl::string_view member, int64_t amount,
                     absl::string_view reason = "found a crash bug") {
@@ -96,7 +101,7 @@ TEST(ProductGroup, OperatorsAdjustWithAReasonButNeverForThemselves) {
     return e;
   };
   v1::Outcome out = group.Must(adjust("admin", "user", 30));
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_AWARD_POINTS, "user")->rule(), "operator:admin");
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_AWARD_POINTS, "user").rule(), "operator:admin");
   group.Must(adjust("admin", "user", -10, "duplicate report"));
   EXPECT_EQ(*group.engine().Balance("user"), 20);
   EXPECT_EQ(group.engine().Ledger("user")->entries(1).reason(), "duplicate report");
@@ -124,7 +129,7 @@ TEST(ProductGroup, OperatorsAdjustWithAReasonButNeverForThemselves) {
 }
 
 TEST(ProductGroup, AnOverflowingBalanceIsRejected) {
-  v1::CommunityConfig config = ParseConfig(kProductGroup);
+  v1::CommunityConfig config = ProductGroup();
   config.mutable_points()->set_max_adjustment(limits::kMaxPoints);
   Community group(config);
   group.Join("rich");
@@ -165,7 +170,7 @@ TEST(ProductGroup, ABadConfigIsRefusedNamingTheField) {
            {R"pb(team_contest { period: PERIOD_WEEK })pb", "points.team_contest"},
            {R"pb(elimination { period: PERIOD_MONTH })pb", "points.elimination"},
        }) {
-    v1::CommunityConfig config = ParseConfig(kProductGroup);
+    v1::CommunityConfig config = ProductGroup();
     config.clear_points();
     ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text, config.mutable_points()));
     absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(config);
@@ -213,8 +218,8 @@ TEST(PmCircle, TheWinningTopicsProposerGetsPoints) {
 
   v1::Outcome closed = circle.Advance(2 * kDay);
   ASSERT_TRUE(Find(closed, v1::ACTION_KIND_ANNOUNCE_RESULTS));
-  EXPECT_EQ(Find(closed, v1::ACTION_KIND_ANNOUNCE_RESULTS)->amount(), 1);
-  EXPECT_EQ(Find(closed, v1::ACTION_KIND_AWARD_POINTS, "p2")->amount(), 30);
+  EXPECT_EQ(MustFind(closed, v1::ACTION_KIND_ANNOUNCE_RESULTS).amount(), 1);
+  EXPECT_EQ(MustFind(closed, v1::ACTION_KIND_AWARD_POINTS, "p2").amount(), 30);
   EXPECT_EQ(*circle.engine().Balance("p2"), 30);
   EXPECT_EQ(circle.engine().Poll("next-topic")->winner(), 1);
   EXPECT_THAT(circle.engine().Poll("next-topic")->options(1).voters(),

@@ -8,6 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "support/configs.h"
 #include "support/scenario.h"
 
 namespace shequn {
@@ -16,36 +17,38 @@ namespace {
 using ::shequn::testing::Community;
 using ::shequn::testing::Count;
 using ::shequn::testing::kDay;
-using ::shequn::testing::ParseConfig;
+using ::shequn::testing::kOneGroup;
+using ::shequn::testing::kOwnerAlone;
+using ::shequn::testing::MergedConfig;
 
 // Daily and monthly awards by activity (their own points are not activity,
 // so they do not feed the next period), a half-month review, 10% daily
 // decay and the default live boards (all-time, day and month).
-constexpr absl::string_view kQuietClub = R"pb(
-  id: "quiet-club"
-  groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-  roles { staff { member_id: "owner" role: ROLE_OWNER } }
-  points {
-    rules { kind: "share" points: 10 }
-    awards {
-      name: "daily-top3"
-      period: PERIOD_DAY
-      metric: METRIC_ACTIVITY
-      top_n: 3
-      points_by_place: [30, 20, 10]
+v1::CommunityConfig QuietClub() {
+  return MergedConfig({kOneGroup, kOwnerAlone, R"pb(
+    id: "quiet-club"
+    points {
+      rules { kind: "share" points: 10 }
+      awards {
+        name: "daily-top3"
+        period: PERIOD_DAY
+        metric: METRIC_ACTIVITY
+        top_n: 3
+        points_by_place: [30, 20, 10]
+      }
+      awards {
+        name: "monthly-star"
+        period: PERIOD_MONTH
+        metric: METRIC_ACTIVITY
+        top_n: 1
+        title: "月度之星"
+        review_at_half_month: true
+      }
+      decay { percent: 10 period_days: 1 }
     }
-    awards {
-      name: "monthly-star"
-      period: PERIOD_MONTH
-      metric: METRIC_ACTIVITY
-      top_n: 1
-      title: "月度之星"
-      review_at_half_month: true
-    }
-    decay { percent: 10 period_days: 1 }
-  }
-  segments { dying { disabled: true } }
-)pb";
+    segments { dying { disabled: true } }
+  )pb"});
+}
 
 constexpr int kMembers = 300;
 
@@ -88,11 +91,11 @@ int Announced(const v1::Outcome& out, absl::string_view reason, absl::string_vie
 TEST(LongGap, EightThousandYearsInOneCallDoWhatDailyCallsDo) {
   // The host that calls AdvanceTo every day for 120 days: by then decay has
   // taken every balance below 10, where 10% floors to nothing.
-  Community daily(ParseConfig(kQuietClub));
+  Community daily(QuietClub());
   v1::Outcome every_day = TwoBusyDays(daily);
   for (int d = 0; d < 120; ++d) every_day.MergeFrom(daily.Advance(kDay));
 
-  Community gap(ParseConfig(kQuietClub));
+  Community gap(QuietClub());
   v1::Outcome all = TwoBusyDays(gap);
   absl::StatusOr<v1::Outcome> once = gap.engine().AdvanceTo(limits::kMaxTimeMs);
   ASSERT_TRUE(once.ok()) << once.status();
@@ -142,19 +145,17 @@ TEST(LongGap, EightThousandYearsInOneCallDoWhatDailyCallsDo) {
 // matters: it goes on removing the lowest two every month, month by month,
 // until nobody is left; only then is the rest of the gap skipped.
 TEST(LongGap, EliminationGoesOnUntilNobodyIsLeftThenTheGapIsSkipped) {
-  constexpr absl::string_view kStudyCircle = R"pb(
+  const v1::CommunityConfig study_circle = MergedConfig({kOneGroup, kOwnerAlone, R"pb(
     id: "study-circle"
-    groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
-    roles { staff { member_id: "owner" role: ROLE_OWNER } }
     points {
       rules { kind: "share" points: 10 }
       elimination { period: PERIOD_MONTH lowest_n: 2 warn_before_seconds: 259200 }
       awards { name: "monthly" period: PERIOD_MONTH top_n: 1 review_at_half_month: true title: "star" }
     }
     segments { dying { disabled: true } }
-  )pb";
-  Community daily(ParseConfig(kStudyCircle));
-  Community gap(ParseConfig(kStudyCircle));
+  )pb"});
+  Community daily(study_circle);
+  Community gap(study_circle);
   for (Community* c : {&daily, &gap}) {
     for (int i = 0; i < 20; ++i) c->Join(absl::StrCat("m", i));
     Share(*c, "m3", 2);
@@ -169,7 +170,7 @@ TEST(LongGap, EliminationGoesOnUntilNobodyIsLeftThenTheGapIsSkipped) {
   // the last one left.
   EXPECT_EQ(Count(*once, v1::ACTION_KIND_REMOVE), 20);
   EXPECT_EQ(Count(*once, v1::ACTION_KIND_ELIMINATION_WARNING), 20);
-  EXPECT_EQ(testing::Find(*once, v1::ACTION_KIND_REMOVE)->member(), "m19");
+  EXPECT_EQ(testing::MustFind(*once, v1::ACTION_KIND_REMOVE).member(), "m19");
   EXPECT_EQ(once->actions(once->actions_size() - 1).member(), "m0");
   EXPECT_EQ(gap.Member("m3").status(), v1::MEMBER_STATUS_REMOVED);
   EXPECT_EQ(gap.Member("owner").status(), v1::MEMBER_STATUS_ACTIVE);

@@ -11,6 +11,7 @@ using ::shequn::testing::Count;
 using ::shequn::testing::Find;
 using ::shequn::testing::kDay;
 using ::shequn::testing::kHour;
+using ::shequn::testing::MustFind;
 using ::shequn::testing::ParseConfig;
 
 constexpr absl::string_view kBootcamp = R"pb(
@@ -53,20 +54,20 @@ TEST(Bootcamp, MissingThreeAssignmentsEliminatesAfterAWarning) {
     const std::string task = absl::StrCat("week", week);
     camp.Must(Assign(camp, task, camp.now() + 6 * kDay));
     camp.Advance(kDay);
-    EXPECT_EQ(Find(camp.Must(Submit(camp, "diligent", task)),
-                   v1::ACTION_KIND_AWARD_POINTS)->amount(), 20);
+    EXPECT_EQ(MustFind(camp.Must(Submit(camp, "diligent", task)),
+                       v1::ACTION_KIND_AWARD_POINTS).amount(), 20);
     camp.Advance(5 * kDay + 6 * kHour);  // past the deadline, inside the late window
-    EXPECT_EQ(Find(camp.Must(Submit(camp, "tardy", task)),
-                   v1::ACTION_KIND_AWARD_POINTS)->amount(), 5);
+    EXPECT_EQ(MustFind(camp.Must(Submit(camp, "tardy", task)),
+                       v1::ACTION_KIND_AWARD_POINTS).amount(), 5);
     timers = camp.Advance(kDay);  // the task closes
     if (week == 2) {
       ASSERT_TRUE(Find(timers, v1::ACTION_KIND_ELIMINATION_WARNING, "slacker"));
-      EXPECT_EQ(Find(timers, v1::ACTION_KIND_ELIMINATION_WARNING, "slacker")->amount(), 2);
+      EXPECT_EQ(MustFind(timers, v1::ACTION_KIND_ELIMINATION_WARNING, "slacker").amount(), 2);
     }
   }
   ASSERT_TRUE(Find(timers, v1::ACTION_KIND_REMOVE, "slacker"));
-  EXPECT_EQ(Find(timers, v1::ACTION_KIND_REMOVE, "slacker")->reason(), "results_elimination");
-  EXPECT_EQ(Find(timers, v1::ACTION_KIND_REMOVE, "slacker")->rule(),
+  EXPECT_EQ(MustFind(timers, v1::ACTION_KIND_REMOVE, "slacker").reason(), "results_elimination");
+  EXPECT_EQ(MustFind(timers, v1::ACTION_KIND_REMOVE, "slacker").rule(),
             "points.tasks.eliminate_after_missing");
   EXPECT_EQ(camp.Member("slacker").status(), v1::MEMBER_STATUS_REMOVED);
   EXPECT_FALSE(Find(timers, v1::ACTION_KIND_REMOVE, "tardy"));
@@ -80,7 +81,7 @@ TEST(Bootcamp, MissingThreeAssignmentsEliminatesAfterAWarning) {
   camp.Must(Assign(camp, "thesis", camp.now() + 14 * kDay, /*thesis=*/true));
   v1::Outcome out = camp.Must(Submit(camp, "diligent", "thesis"));
   ASSERT_TRUE(Find(out, v1::ACTION_KIND_ANNOUNCE_RESULTS, "diligent"));
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_ANNOUNCE_RESULTS, "diligent")->reason(),
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_ANNOUNCE_RESULTS, "diligent").reason(),
             "graduation_eligible");
   v1::MemberPoints diligent = *camp.engine().PointsRecord("diligent");
   EXPECT_EQ(diligent.tasks_on_time(), 3);

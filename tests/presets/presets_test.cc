@@ -12,6 +12,7 @@ namespace {
 
 using ::shequn::testing::Community;
 using ::shequn::testing::Find;
+using ::shequn::testing::MustFind;
 using ::shequn::testing::ParseConfig;
 using ::testing::Contains;
 
@@ -53,24 +54,24 @@ TEST(Presets, PaidBootcampAdmitsPayersSeatsThemInTeamsAndRemovesAdvertisers) {
 
   v1::Event free_rider = camp.Make("bob");
   free_rider.mutable_apply()->set_accepted_rules(true);
-  EXPECT_EQ(Find(camp.Must(free_rider), v1::ACTION_KIND_REFUSE, "bob")->reason(),
+  EXPECT_EQ(MustFind(camp.Must(free_rider), v1::ACTION_KIND_REFUSE, "bob").reason(),
             "admission.thresholds.paid");
 
   v1::Event check_in = camp.Make("ann", "camp");
   check_in.mutable_check_in();
-  EXPECT_EQ(Find(camp.Must(check_in), v1::ACTION_KIND_AWARD_POINTS, "ann")->amount(), 2);
+  EXPECT_EQ(MustFind(camp.Must(check_in), v1::ACTION_KIND_AWARD_POINTS, "ann").amount(), 2);
 
   v1::Outcome ad = camp.Must(Say(camp, "ann", "camp", "专业代购 加 微 信"));
   EXPECT_TRUE(Find(ad, v1::ACTION_KIND_REMOVE, "ann"));
-  EXPECT_EQ(Find(ad, v1::ACTION_KIND_FORFEIT_DEPOSIT, "ann")->amount_cents(), 5000);
+  EXPECT_EQ(MustFind(ad, v1::ACTION_KIND_FORFEIT_DEPOSIT, "ann").amount_cents(), 5000);
 }
 
 TEST(Presets, ProductFanGroupIsOpenRewardsSharesAndRemovesAdsAtOnce) {
   Community fans(Preset("product_fan_group"));
   EXPECT_TRUE(Find(fans.Join("ann"), v1::ACTION_KIND_ADMIT, "ann"));
   fans.Join("bob");
-  EXPECT_EQ(Find(fans.Must(Contribute(fans, "ann", "fans-1", "share", 120)),
-                 v1::ACTION_KIND_AWARD_POINTS, "ann")->amount(), 5);
+  EXPECT_EQ(MustFind(fans.Must(Contribute(fans, "ann", "fans-1", "share", 120)),
+                     v1::ACTION_KIND_AWARD_POINTS, "ann").amount(), 5);
   // Too short to count: the farming hook.
   EXPECT_FALSE(Find(fans.Must(Contribute(fans, "ann", "fans-1", "share", 5)),
                     v1::ACTION_KIND_AWARD_POINTS));
@@ -107,7 +108,7 @@ TEST(Presets, ResourceCircleTakesOnlyInvitedApprovedMembersAndBansPoachers) {
   Community circle(Preset("resource_circle"));
   v1::Event stranger = circle.Make("stranger");
   stranger.mutable_apply()->set_accepted_rules(true);
-  EXPECT_EQ(Find(circle.Must(stranger), v1::ACTION_KIND_REFUSE)->reason(),
+  EXPECT_EQ(MustFind(circle.Must(stranger), v1::ACTION_KIND_REFUSE).reason(),
             "admission.thresholds.invitation");
   v1::Event invited = circle.Make("ann");
   invited.mutable_apply()->set_accepted_rules(true);

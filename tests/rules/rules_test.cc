@@ -14,6 +14,7 @@ using ::shequn::testing::kDay;
 using ::shequn::testing::kHour;
 using ::shequn::testing::kSecond;
 using ::shequn::testing::Kinds;
+using ::shequn::testing::MustFind;
 using ::shequn::testing::ParseConfig;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -64,7 +65,7 @@ class Camp : public ::testing::Test {
 TEST_F(Camp, TheThreeStrikeLadderWarnsThenMutesThenRemoves) {
   v1::Outcome first = Say("ann", "you idiot");
   EXPECT_THAT(Kinds(first), ElementsAre(v1::ACTION_KIND_HIDE_MESSAGE, v1::ACTION_KIND_WARN_PRIVATELY));
-  const v1::Action warn = *Find(first, v1::ACTION_KIND_WARN_PRIVATELY);
+  const v1::Action warn = MustFind(first, v1::ACTION_KIND_WARN_PRIVATELY);
   EXPECT_EQ(warn.rule(), "rules.ladder[0]");
   EXPECT_EQ(warn.category(), "abuse");
   EXPECT_EQ(warn.strike_count(), 1u);
@@ -75,7 +76,7 @@ TEST_F(Camp, TheThreeStrikeLadderWarnsThenMutesThenRemoves) {
 
   c_.Advance(kHour);
   v1::Outcome second = Say("ann", "滚蛋吧");
-  const v1::Action mute = *Find(second, v1::ACTION_KIND_MUTE, "ann");
+  const v1::Action mute = MustFind(second, v1::ACTION_KIND_MUTE, "ann");
   EXPECT_TRUE(Find(second, v1::ACTION_KIND_ANNOUNCE, "ann"));
   EXPECT_EQ(mute.rule(), "rules.ladder[1]");
   EXPECT_EQ(mute.duration_seconds(), 86400);
@@ -83,11 +84,11 @@ TEST_F(Camp, TheThreeStrikeLadderWarnsThenMutesThenRemoves) {
 
   EXPECT_TRUE(Find(c_.Advance(2 * kDay), v1::ACTION_KIND_UNMUTE, "ann"));  // the mute ran out
   v1::Outcome third = Say("ann", "傻逼");
-  const v1::Action removal = *Find(third, v1::ACTION_KIND_REMOVE, "ann");
+  const v1::Action removal = MustFind(third, v1::ACTION_KIND_REMOVE, "ann");
   EXPECT_EQ(removal.rule(), "rules.ladder[2]");
   EXPECT_EQ(removal.strike_count(), 3u);
   // Removed midway: the deposit is kept by the community.
-  EXPECT_EQ(Find(third, v1::ACTION_KIND_FORFEIT_DEPOSIT, "ann")->amount_cents(), 5000);
+  EXPECT_EQ(MustFind(third, v1::ACTION_KIND_FORFEIT_DEPOSIT, "ann").amount_cents(), 5000);
   EXPECT_EQ(c_.Member("ann").status(), v1::MEMBER_STATUS_REMOVED);
 }
 
@@ -115,14 +116,14 @@ TEST_F(Camp, StrikesDecayAfterThirtyDays) {
   Say("cat", "idiot");
   c_.Advance(31 * kDay);
   v1::Outcome later = Say("cat", "idiot");
-  EXPECT_EQ(Find(later, v1::ACTION_KIND_WARN_PRIVATELY, "cat")->strike_count(), 1u);
+  EXPECT_EQ(MustFind(later, v1::ACTION_KIND_WARN_PRIVATELY, "cat").strike_count(), 1u);
   EXPECT_FALSE(Find(later, v1::ACTION_KIND_MUTE));
 }
 
 TEST_F(Camp, AnAppealRevokesAStrikeLiftsItsMuteAndTheLadderRecomputes) {
   Say("ann", "idiot");
   v1::Outcome second = Say("ann", "idiot");
-  const uint64_t strike = Find(second, v1::ACTION_KIND_MUTE)->strike_id();
+  const uint64_t strike = MustFind(second, v1::ACTION_KIND_MUTE).strike_id();
   v1::Event appeal = c_.Make("ta");
   appeal.mutable_revoke_strike()->set_member("ann");
   appeal.mutable_revoke_strike()->set_strike_id(strike);
@@ -148,21 +149,21 @@ TEST_F(Camp, RevokingAnUnknownStrikeIsNotFound) {
 
 TEST_F(Camp, AdvertisingWithSpacesOrAFullWidthPhoneIsRemovedAtOnce) {
   v1::Outcome spaced = Say("bob", "想要资料的 加 微 信 abc123");
-  const v1::Action removal = *Find(spaced, v1::ACTION_KIND_REMOVE, "bob");
+  const v1::Action removal = MustFind(spaced, v1::ACTION_KIND_REMOVE, "bob");
   EXPECT_EQ(removal.rule(), "rules.categories[0].ladder[0]");
   EXPECT_EQ(removal.category(), "advertising");
   EXPECT_THAT(removal.text(), HasSubstr("加 微 信"));
 
   const std::string text = "联系我 １３８ ００１３ ８０００";
   v1::Outcome phone = Say("cat", text);
-  const v1::Action hide = *Find(phone, v1::ACTION_KIND_HIDE_MESSAGE, "cat");
+  const v1::Action hide = MustFind(phone, v1::ACTION_KIND_HIDE_MESSAGE, "cat");
   std::vector<std::string> masked;
   for (const v1::TextSpan& span : hide.spans()) {
     masked.push_back(text.substr(span.begin(), span.end() - span.begin()));
   }
   // "联系我" (contact me) is a solicitation; the number is caught whole.
   EXPECT_THAT(masked, ::testing::Contains("１３８ ００１３ ８０００"));
-  EXPECT_EQ(Find(phone, v1::ACTION_KIND_WARN_PRIVATELY, "cat")->category(), "poaching");
+  EXPECT_EQ(MustFind(phone, v1::ACTION_KIND_WARN_PRIVATELY, "cat").category(), "poaching");
 }
 
 TEST_F(Camp, TheWhitelistKeepsAnInnocentWord) {
@@ -232,7 +233,7 @@ TEST_F(Camp, OperatorsSanctionByHandWithinTheirRank) {
   mute.mutable_sanction()->set_strike(true);
   mute.mutable_sanction()->set_category("off_topic");
   v1::Outcome out = c_.Must(mute);
-  EXPECT_EQ(Find(out, v1::ACTION_KIND_MUTE, "bob")->strike_count(), 1u);
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_MUTE, "bob").strike_count(), 1u);
   EXPECT_EQ(c_.engine().Audit("bob")->back().by(), "ta");
 
   v1::Event by_member = mute;
@@ -299,13 +300,13 @@ class DepositCamp : public Camp {
 
 TEST_F(DepositCamp, EachViolationCostsDepositAndAnEmptyDepositRemoves) {
   v1::Outcome one = Say("ann", "idiot");
-  EXPECT_EQ(Find(one, v1::ACTION_KIND_DEDUCT_DEPOSIT, "ann")->amount_cents(), 2000);
-  EXPECT_EQ(Find(one, v1::ACTION_KIND_DEDUCT_DEPOSIT)->rule(), "rules.deposit_deduction_cents");
+  EXPECT_EQ(MustFind(one, v1::ACTION_KIND_DEDUCT_DEPOSIT, "ann").amount_cents(), 2000);
+  EXPECT_EQ(MustFind(one, v1::ACTION_KIND_DEDUCT_DEPOSIT).rule(), "rules.deposit_deduction_cents");
   Say("ann", "idiot");
   EXPECT_EQ(c_.Member("ann").deposit_cents(), 1000);
   v1::Outcome three = Say("ann", "idiot");
   // Only what is left can be taken; then the member is out.
-  EXPECT_EQ(Find(three, v1::ACTION_KIND_DEDUCT_DEPOSIT, "ann")->amount_cents(), 1000);
+  EXPECT_EQ(MustFind(three, v1::ACTION_KIND_DEDUCT_DEPOSIT, "ann").amount_cents(), 1000);
   const std::optional<v1::Action> removal = Find(three, v1::ACTION_KIND_REMOVE, "ann");
   ASSERT_TRUE(removal);
   EXPECT_EQ(removal->reason(), "deposit.exhausted");
@@ -334,7 +335,7 @@ TEST_F(FloodGroup, SixMessagesInTenSecondsIsFlooding) {
     c_.Advance(kSecond);
   }
   v1::Outcome sixth = Say("ann", "line 5");
-  EXPECT_EQ(Find(sixth, v1::ACTION_KIND_WARN_PRIVATELY, "ann")->category(), "flooding");
+  EXPECT_EQ(MustFind(sixth, v1::ACTION_KIND_WARN_PRIVATELY, "ann").category(), "flooding");
   // A calm pace is fine.
   for (int i = 0; i < 8; ++i) {
     c_.Advance(3 * kSecond);
@@ -347,7 +348,7 @@ TEST_F(FloodGroup, TheSameTextThreeTimesIsFlooding) {
   c_.Advance(kHour / 60);
   EXPECT_EQ(Say("cat", "Buy now!").actions_size(), 0);
   c_.Advance(kHour / 60);
-  EXPECT_EQ(Find(Say("cat", "BUY  NOW"), v1::ACTION_KIND_WARN_PRIVATELY, "cat")->category(),
+  EXPECT_EQ(MustFind(Say("cat", "BUY  NOW"), v1::ACTION_KIND_WARN_PRIVATELY, "cat").category(),
             "flooding");
 }
 
@@ -356,7 +357,7 @@ TEST_F(FloodGroup, AnOversizeFileIsAViolation) {
   e.mutable_message()->set_message_id("file1");
   e.mutable_message()->set_kind(v1::MESSAGE_KIND_FILE);
   e.mutable_message()->set_size_bytes(50 << 20);
-  EXPECT_EQ(Find(c_.Must(e), v1::ACTION_KIND_WARN_PRIVATELY, "ann")->category(), "oversize");
+  EXPECT_EQ(MustFind(c_.Must(e), v1::ACTION_KIND_WARN_PRIVATELY, "ann").category(), "oversize");
 }
 
 TEST(RulesConfig, AMalformedWordListNamesTheEntry) {

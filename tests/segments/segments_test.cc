@@ -17,6 +17,7 @@ using ::shequn::testing::Find;
 using ::shequn::testing::kDay;
 using ::shequn::testing::kHour;
 using ::shequn::testing::kMinute;
+using ::shequn::testing::MustFind;
 using ::shequn::testing::ParseConfig;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -226,14 +227,15 @@ TEST(Health, ADyingGroupIsFoundWithItsCustomersAndProspectsToMove) {
   // The second paid purchase makes c2 a repeat buyer: promote to sharing.
   const v1::Outcome second = Buy(c, "c2", 19900);
   ASSERT_TRUE(Find(second, v1::ACTION_KIND_SUGGEST_PROMOTION, "c2"));
-  EXPECT_EQ(Find(second, v1::ACTION_KIND_SUGGEST_PROMOTION, "c2")->target_group(), "ambassadors");
+  EXPECT_EQ(MustFind(second, v1::ACTION_KIND_SUGGEST_PROMOTION, "c2").target_group(),
+            "ambassadors");
 
   // Nobody says anything: six midnights pass quietly (the group is young).
   c.Advance(6 * kDay);
   EXPECT_EQ(Count(c.timer_actions(), v1::ACTION_KIND_DYING_GROUP), 0);
   const v1::Outcome seventh = c.Advance(kDay);
   ASSERT_EQ(Count(seventh, v1::ACTION_KIND_DYING_GROUP), 1);
-  const v1::Action dying = *Find(seventh, v1::ACTION_KIND_DYING_GROUP);
+  const v1::Action dying = MustFind(seventh, v1::ACTION_KIND_DYING_GROUP);
   EXPECT_EQ(dying.group(), "old");
   EXPECT_EQ(dying.rule(), "segments.dying");
   // Customers first (repeat, paying, trial), then prospects; staff stay.
@@ -328,8 +330,8 @@ TEST(Risk, ABanSpikeRaisesAnAlertAndLeadsTheReport) {
   EXPECT_TRUE(r.risk(0).spike());
   const v1::Outcome midnight = c.Advance(kDay);
   ASSERT_TRUE(Find(midnight, v1::ACTION_KIND_RISK_ALERT));
-  EXPECT_EQ(Find(midnight, v1::ACTION_KIND_RISK_ALERT)->group(), "g1");
-  EXPECT_EQ(Find(midnight, v1::ACTION_KIND_RISK_ALERT)->amount(), 5);
+  EXPECT_EQ(MustFind(midnight, v1::ACTION_KIND_RISK_ALERT).group(), "g1");
+  EXPECT_EQ(MustFind(midnight, v1::ACTION_KIND_RISK_ALERT).amount(), 5);
 }
 
 // A community whose first events fall in the first days of 1970 (local day

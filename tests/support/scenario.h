@@ -5,11 +5,13 @@
 
 #include <memory>
 #include <optional>
+#include <source_location>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
@@ -46,6 +48,25 @@ inline std::optional<v1::Action> Find(const v1::Outcome& out, v1::ActionKind kin
     if (a.kind() == kind && (member.empty() || a.member() == member)) return a;
   }
   return std::nullopt;
+}
+
+// The first action of `kind` on `member` (any member if empty), for reading
+// its fields. Where there is none the test fails at the caller's line, naming
+// what was looked for and what the outcome holds, and reads an empty action:
+// a missing action is a failure, not a crash.
+inline v1::Action MustFind(const v1::Outcome& out, v1::ActionKind kind,
+                           absl::string_view member = "",
+                           std::source_location where = std::source_location::current()) {
+  if (std::optional<v1::Action> found = Find(out, kind, member)) return *std::move(found);
+  const std::string actions =
+      absl::StrJoin(out.actions(), ", ", [](std::string* s, const v1::Action& a) {
+        absl::StrAppend(s, v1::ActionKind_Name(a.kind()), "(", a.member(), ")");
+      });
+  ADD_FAILURE_AT(where.file_name(), where.line())
+      << "no " << v1::ActionKind_Name(kind) << " on "
+      << (member.empty() ? "any member" : absl::StrCat("'", member, "'"))
+      << "; the outcome's actions: [" << actions << "]";
+  return v1::Action();
 }
 
 inline int Count(const v1::Outcome& out, v1::ActionKind kind) {
