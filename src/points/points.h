@@ -4,7 +4,8 @@
 // library; the engine is its only caller.
 //
 // The code is split by concern, one file each:
-//   points.cc        dispatch, config validation, snapshot save/load
+//   points.cc        dispatch, config validation, timers
+//   points_snapshot.cc  snapshot save/load
 //   earning.cc       point rules: effective rule, caps, diminishing, quality
 //   checkins.cc      check-ins, streaks, streak bonuses, make-up cards
 //   tasks.cc         assignments, submissions, deadlines, graduation, 成果淘汰
@@ -206,7 +207,27 @@ class Points {
   const MemberState& PeekState(MemberIndex m) const;
   std::string GroupOf(MemberIndex m) const;
   int64_t Stamp(int64_t now) const;
-  static std::string SerializeAsBytes(const google::protobuf::Message& m);
+
+  // --- points_snapshot.cc
+  void SaveLedger(v1::PointsState* state) const;
+  void SaveMembers(v1::PointsState* state) const;
+  v1::MemberPointsState SaveMember(MemberIndex m) const;
+  static void SaveCounter(absl::string_view kind, const Counter& c, v1::RuleCounterState* rc);
+  void SaveTasks(v1::PointsState* state) const;
+  void SavePolls(v1::PointsState* state) const;
+  void SaveTimers(v1::PointsState* state) const;
+  absl::Status LoadLedger(const v1::PointsState& state, Ledger& ledger) const;
+  absl::Status LoadMembers(const v1::PointsState& state, Data& data) const;
+  static absl::Status LoadMember(const v1::MemberPointsState& ms, absl::string_view at,
+                                 MemberState& s);
+  void LoadCounters(const v1::MemberPointsState& ms, MemberIndex m,
+                    absl::flat_hash_map<uint64_t, Counter>& counters) const;
+  absl::Status LoadTasks(const v1::PointsState& state, Data& data) const;
+  absl::Status LoadTask(const v1::TaskState& ts, absl::string_view at, Task& t) const;
+  absl::Status LoadPolls(const v1::PointsState& state, Data& data) const;
+  absl::Status LoadPoll(const v1::PollState& ps, absl::string_view at, Poll& p) const;
+  absl::Status LoadExpiry(const v1::PointsState& state, std::deque<Lot>& lots) const;
+  void LoadTimers(const v1::PointsState& state, Data& data) const;
 
   // --- checkins.cc
   absl::Status CheckCheckIn(const v1::Event& e) const;
@@ -271,6 +292,9 @@ class Points {
   void RunReview(int a, int64_t now, v1::Outcome& out);
   void RunTeamContest(int64_t now, v1::Outcome& out);
   std::vector<Standing> EliminationCandidates(Window w) const;
+  // An action of `kind` about `s` in the points elimination.
+  v1::Action& AddEliminationAction(v1::ActionKind kind, const Standing& s,
+                                   v1::Outcome& out) const;
   void RunEliminationWarning(int64_t now, v1::Outcome& out);
   void RunElimination(int64_t now, v1::Outcome& out);
   std::vector<int64_t> TeamTotals(Window w) const;

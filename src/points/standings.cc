@@ -401,16 +401,21 @@ std::vector<Points::Standing> Points::EliminationCandidates(Window w) const {
   return board;
 }
 
+v1::Action& Points::AddEliminationAction(v1::ActionKind kind, const Standing& s,
+                                         v1::Outcome& out) const {
+  v1::Action& a = AddAction(out, kind, "points.elimination", members_.member(s.member).id);
+  a.set_reason("points_elimination");
+  a.set_amount(s.score);
+  a.set_group(GroupOf(s.member));
+  return a;
+}
+
 void Points::RunEliminationWarning(int64_t now, v1::Outcome& out) {
   const v1::PointsElimination& e = cfg_.elimination();
   const Window w = calendar_.PeriodOf(e.period(), d_.elimination_due - 1);
   d_.elimination_warn = 0;
   for (const Standing& s : EliminationCandidates(w)) {
-    v1::Action& a = AddAction(out, v1::ACTION_KIND_ELIMINATION_WARNING, "points.elimination",
-                              members_.member(s.member).id);
-    a.set_reason("points_elimination");
-    a.set_amount(s.score);
-    a.set_group(GroupOf(s.member));
+    v1::Action& a = AddEliminationAction(v1::ACTION_KIND_ELIMINATION_WARNING, s, out);
     a.set_duration_seconds((d_.elimination_due - now) / 1000);
     a.set_text(absl::StrCat(s.score, " points this period; the period ends ",
                             Calendar::FormatDay(calendar_.Day(d_.elimination_due))));
@@ -425,11 +430,7 @@ void Points::RunElimination(int64_t now, v1::Outcome& out) {
   d_.elimination_warn =
       e.warn_before_seconds() > 0 ? d_.elimination_due - e.warn_before_seconds() * 1000 : 0;
   for (const Standing& s : EliminationCandidates(w)) {
-    v1::Action& a = AddAction(out, v1::ACTION_KIND_REMOVE, "points.elimination",
-                              members_.member(s.member).id);
-    a.set_reason("points_elimination");
-    a.set_amount(s.score);
-    a.set_group(GroupOf(s.member));
+    v1::Action& a = AddEliminationAction(v1::ACTION_KIND_REMOVE, s, out);
     a.set_text(absl::StrCat(s.score, " points this period"));
   }
 }

@@ -11,6 +11,15 @@
 // rings (10 × ring_days + 2 bytes) plus 24 bytes of hot state; buyers,
 // tags and product scores are kept only for members that have them.
 // Not thread-safe.
+//
+// The code is split by concern, one file each:
+//   segments.cc           construction, local days, checks of owned events,
+//                         queries counting and the report share
+//   counting.cc           Apply and Observe: counters, Orbit love, group days;
+//                         the daily check (RunDue)
+//   segments_config.cc    ValidateConfig and Resolve
+//   segments_snapshot.cc  Save and Load
+//   report.cc             member facts, segment queries, the Report
 #ifndef SHEQUN_SRC_SEGMENTS_SEGMENTS_H_
 #define SHEQUN_SRC_SEGMENTS_SEGMENTS_H_
 
@@ -53,6 +62,13 @@ struct Settings {
   v1::RiskConfig risk;
   uint32_t list_limit = 100;
 };
+
+// `c` with every default applied. Needs valid windows only: ValidateConfig
+// resolves before it checks the rest.
+Settings Resolve(const v1::SegmentsConfig& c);
+
+// A day in milliseconds; local days are Segments::DayOf's.
+inline constexpr int64_t kDayMs = 24 * 3600 * 1000LL;
 
 class Segments {
  public:
@@ -107,6 +123,7 @@ class Segments {
 
  private:
   friend class Facts;
+  friend class ReportBuilder;
   struct Hot {
     double love = 0;              // Orbit love as of love_day
     int32_t points = 0;           // seen in AWARD_POINTS actions
@@ -128,11 +145,34 @@ class Segments {
     bool answered = false;
   };
 
+  // The whole mutable state, so Load can build a new one and swap.
+  struct Data {
+    explicit Data(int ring_days) : rings(ring_days) {}
+    ActivityRings rings;
+    std::vector<Hot> hot;
+    absl::btree_map<MemberIndex, Buyer> buyers;
+    absl::btree_set<std::pair<MemberIndex, uint32_t>> tags;
+    std::vector<std::string> tag_names;
+    absl::flat_hash_map<std::string, uint32_t> tag_ids;  // derived
+    absl::btree_map<std::string, Question> questions;
+    health::GroupDays days;
+    int64_t next_check_ms = 0;
+  };
+
+  // --- segments.cc
   uint32_t DayOf(int64_t ms) const;
   int64_t StartOfDay(uint32_t day) const;
   void Grow();
+  double LoveAt(MemberIndex m, uint32_t day) const;
+  std::optional<int32_t> FirstGroupOfStage(v1::FunnelStage stage) const;
+  std::vector<std::string> MigrationList(int32_t g) const;
+
+  // --- counting.cc
   // Counts one activity of member `m` on `day`: counter, love, first days.
   void Count(MemberIndex m, int64_t now, Counter c, double love);
+  // Adds `love` to member `m` on `day` and, in the member's first days,
+  // one event to the seed score.
+  void Engage(MemberIndex m, int64_t now, uint32_t day, double love);
   int32_t GroupOf(MemberIndex m, const v1::Event& e) const;
   void Reconcile(MemberIndex m, int64_t now, v1::Outcome& out);
   void ObserveActions(int64_t now, const v1::Outcome& out, int first, v1::Outcome* add);
@@ -140,9 +180,10 @@ class Segments {
   void ApplyPurchase(const v1::Event& e, v1::Outcome& out);
   void StartClock(int64_t now);
   void DailyCheck(uint32_t as_of_day, v1::Outcome& out);
-  std::vector<std::string> MigrationList(int32_t g) const;
-  std::optional<int32_t> FirstGroupOfStage(v1::FunnelStage stage) const;
-  double LoveAt(MemberIndex m, uint32_t day) const;
+  // Participation of every group over `window` days: active members.
+  std::vector<uint32_t> ActiveByGroup(uint32_t as_of_day, int window) const;
+
+  // --- report.cc (with the classes Facts and ReportBuilder)
   int OrbitLevel(MemberIndex m, uint32_t day) const;
   v1::BuyerStage StageOf(MemberIndex m) const;
   v1::Tier TierOf(MemberIndex m, uint32_t day) const;
@@ -150,22 +191,18 @@ class Segments {
   std::array<int, 3> Rfm(MemberIndex m, int64_t now) const;
   double SeedScore(MemberIndex m, double* gain) const;
   const v1::SegmentDefinition* FindSegment(absl::string_view name) const;
-  // Participation of every group over `window` days: active members.
-  std::vector<uint32_t> ActiveByGroup(uint32_t as_of_day, int window) const;
+
+  // --- segments_snapshot.cc
+  absl::Status LoadMembers(const v1::SegmentsState& state, Data& data) const;
+  absl::Status LoadMember(const v1::MemberActivity& a, MemberIndex m, const std::string& at,
+                          int ring_days, Data& data) const;
+  absl::Status LoadQuestions(const v1::SegmentsState& state, Data& data) const;
 
   const v1::CommunityConfig& config_;
   const membership::Membership& members_;
   Settings settings_;
   std::optional<absl::TimeZone> zone_;
-  ActivityRings rings_;
-  std::vector<Hot> hot_;
-  absl::btree_map<MemberIndex, Buyer> buyers_;
-  absl::btree_set<std::pair<MemberIndex, uint32_t>> tags_;
-  std::vector<std::string> tag_names_;
-  absl::flat_hash_map<std::string, uint32_t> tag_ids_;  // derived
-  absl::btree_map<std::string, Question> questions_;
-  health::GroupDays days_;
-  int64_t next_check_ms_ = 0;
+  Data d_;
 };
 
 }  // namespace shequn::segments
