@@ -41,12 +41,6 @@ absl::Status ValidateNicknameFormat(const v1::NicknameFormat& format,
           f.min_chars()));
     }
   }
-  for (absl::string_view s : {format.separator(), format.prefix()}) {
-    if (text::FirstInvalidUtf8(s).has_value()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": separator and prefix must be valid UTF-8"));
-    }
-  }
   return absl::OkStatus();
 }
 

@@ -4,11 +4,11 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "shequn/limits.h"
 
 namespace shequn::points {
 namespace {
 
-constexpr int kMaxLiveBoards = 32;
 
 v1::Period Norm(v1::Period p) { return p == v1::PERIOD_UNSPECIFIED ? v1::PERIOD_ALL_TIME : p; }
 v1::Metric Norm(v1::Metric m) { return m == v1::METRIC_UNSPECIFIED ? v1::METRIC_POINTS : m; }
@@ -91,9 +91,9 @@ size_t LiveBoards::Board::MemoryBytes() const {
 
 absl::Status LiveBoards::ValidateConfig(const v1::CommunityConfig& config) {
   const auto& boards = config.points().live_boards();
-  if (boards.size() > kMaxLiveBoards) {
+  if (boards.size() > limits::kMaxLiveBoards) {
     return absl::InvalidArgumentError(
-        absl::StrCat("points.live_boards: at most ", kMaxLiveBoards, " boards"));
+        absl::StrCat("points.live_boards: at most ", limits::kMaxLiveBoards, " boards"));
   }
   std::vector<std::tuple<int, int, int>> seen;
   for (int i = 0; i < boards.size(); ++i) {

@@ -16,15 +16,13 @@ namespace {
 // One amount (a rule's, a bonus, a place, a team win) is at most a
 // million points; a total (a cap, a balance or period threshold, the largest
 // adjustment) at most a million such amounts, far from int64's end.
-constexpr int64_t kMaxRulePoints = 1'000'000;
-constexpr int64_t kMaxPointsTotal = kMaxRulePoints * 1'000'000;
 constexpr int64_t kDefaultMaxAdjustment = 1'000'000;
 constexpr int64_t kDayMs = 86'400'000;
 constexpr int64_t kMaxDurationDays = limits::kMaxDurationSeconds / 86'400;
 
 absl::Status CheckAmount(int64_t v, int64_t lo, absl::string_view path) {
-  if (v < lo || v > kMaxRulePoints) {
-    return InvalidField(path, absl::StrCat(v, " is outside [", lo, ", ", kMaxRulePoints, "]"));
+  if (v < lo || v > limits::kMaxRulePoints) {
+    return InvalidField(path, absl::StrCat(v, " is outside [", lo, ", ", limits::kMaxRulePoints, "]"));
   }
   return absl::OkStatus();
 }
@@ -45,10 +43,9 @@ absl::Status ValidateRules(const v1::PointsConfig& p) {
     const v1::PointRule& r = p.rules(i);
     const std::string at = absl::StrCat("points.rules[", i, "]");
     if (r.kind().empty()) return InvalidField(absl::StrCat(at, ".kind"), "required");
-    if (auto s = CheckUtf8Field(r.kind(), absl::StrCat(at, ".kind")); !s.ok()) return s;
     if (auto s = CheckAmount(r.points(), 1, absl::StrCat(at, ".points")); !s.ok()) return s;
     for (auto [cap, field] : {std::pair{r.daily_cap(), ".daily_cap"}, {r.weekly_cap(), ".weekly_cap"}}) {
-      if (auto s = CheckRange(cap, 0, kMaxPointsTotal, absl::StrCat(at, field)); !s.ok()) return s;
+      if (auto s = CheckRange(cap, 0, limits::kMaxPoints, absl::StrCat(at, field)); !s.ok()) return s;
     }
     if (r.repeat_percent() > 100) {
       return InvalidField(absl::StrCat(at, ".repeat_percent"), "must be at most 100");
@@ -65,7 +62,7 @@ absl::Status ValidateRules(const v1::PointsConfig& p) {
     }
     seen.push_back(std::move(key));
   }
-  return CheckRange(p.member_daily_cap(), 0, kMaxPointsTotal, "points.member_daily_cap");
+  return CheckRange(p.member_daily_cap(), 0, limits::kMaxPoints, "points.member_daily_cap");
 }
 
 absl::Status ValidateCheckInsAndTasks(const v1::PointsConfig& p) {
@@ -97,10 +94,6 @@ absl::Status ValidateAwards(const v1::CommunityConfig& c) {
       return InvalidField(absl::StrCat(at, ".name"), absl::StrCat("duplicate award '", a.name(), "'"));
     }
     names.push_back(a.name());
-    for (auto [text, field] : {std::pair{&a.name(), "name"}, {&a.title(), "title"},
-                               {&a.prize(), "prize"}}) {
-      if (auto s = CheckUtf8Field(*text, absl::StrCat(at, ".", field)); !s.ok()) return s;
-    }
     if (auto s = CheckPeriod(a.period(), absl::StrCat(at, ".period")); !s.ok()) return s;
     if (!v1::Metric_IsValid(a.metric())) return InvalidField(absl::StrCat(at, ".metric"), "unknown");
     if (!v1::Scope_IsValid(a.scope())) return InvalidField(absl::StrCat(at, ".scope"), "unknown");
@@ -133,8 +126,7 @@ absl::Status ValidateOthers(const v1::CommunityConfig& c) {
   for (int i = 0; i < p.titles_size(); ++i) {
     const std::string at = absl::StrCat("points.titles[", i, "]");
     if (p.titles(i).title().empty()) return InvalidField(absl::StrCat(at, ".title"), "required");
-    if (auto s = CheckUtf8Field(p.titles(i).title(), absl::StrCat(at, ".title")); !s.ok()) return s;
-    if (auto s = CheckRange(p.titles(i).min_balance(), 1, kMaxPointsTotal,
+    if (auto s = CheckRange(p.titles(i).min_balance(), 1, limits::kMaxPoints,
                             absl::StrCat(at, ".min_balance"));
         !s.ok()) {
       return s;
@@ -147,7 +139,7 @@ absl::Status ValidateOthers(const v1::CommunityConfig& c) {
       return InvalidField("points.elimination", "set lowest_n or below_points");
     }
     // Period points go negative with deductions: so may the threshold.
-    if (auto s = CheckRange(e.below_points(), -kMaxPointsTotal, kMaxPointsTotal,
+    if (auto s = CheckRange(e.below_points(), -limits::kMaxPoints, limits::kMaxPoints,
                             "points.elimination.below_points");
         !s.ok()) {
       return s;
@@ -168,7 +160,7 @@ absl::Status ValidateOthers(const v1::CommunityConfig& c) {
   }
   const std::tuple<int64_t, int64_t, absl::string_view> bounded[] = {
       {p.expiry().expire_after_days(), kMaxDurationDays, "points.expiry.expire_after_days"},
-      {p.max_adjustment(), kMaxPointsTotal, "points.max_adjustment"},
+      {p.max_adjustment(), limits::kMaxPoints, "points.max_adjustment"},
       {p.decay().percent(), 100, "points.decay.percent"},
       {p.decay().period_days(), kMaxDurationDays, "points.decay.period_days"},
   };

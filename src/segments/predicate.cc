@@ -2,12 +2,10 @@
 #include "base/field_errors.h"
 
 #include "absl/strings/str_cat.h"
-#include "base/utf8.h"
+#include "shequn/limits.h"
 
 namespace shequn::segments {
 namespace {
-
-constexpr int kMaxDepth = 32;
 
 bool Compare(int64_t actual, v1::Comparison op, int64_t value) {
   switch (op) {
@@ -28,7 +26,7 @@ absl::Status ValidateComparison(v1::Comparison op, const std::string& path) {
 
 absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
                                int max_window_days, int depth) {
-  if (depth > kMaxDepth) return InvalidField(path, "nested deeper than 32 levels");
+  if (depth > limits::kMaxPredicateDepth) return InvalidField(path, absl::StrCat("nested deeper than ", limits::kMaxPredicateDepth, " levels"));
   switch (p.is_case()) {
     case v1::Predicate::kAll:
     case v1::Predicate::kAny: {
@@ -52,10 +50,8 @@ absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
       const std::string at = absl::StrCat(path, ".counter");
       if (!CounterByName(c.name()).has_value()) {
         return InvalidField(absl::StrCat(at, ".name"),
-                       absl::StrCat("unknown counter '", text::FirstInvalidUtf8(c.name()).has_value()
-                                                             ? "<invalid UTF-8>"
-                                                             : c.name(),
-                                    "' (known: ", CounterNames(), ")"));
+                       absl::StrCat("unknown counter '", c.name(), "' (known: ",
+                                    CounterNames(), ")"));
       }
       if (c.window_days() < 0 || c.window_days() > max_window_days) {
         return InvalidField(absl::StrCat(at, ".window_days"),
@@ -72,9 +68,6 @@ absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
       return absl::OkStatus();
     case v1::Predicate::kTag:
       if (p.tag().empty()) return InvalidField(absl::StrCat(path, ".tag"), "must not be empty");
-      if (text::FirstInvalidUtf8(p.tag()).has_value()) {
-        return InvalidField(absl::StrCat(path, ".tag"), "invalid UTF-8");
-      }
       return absl::OkStatus();
     case v1::Predicate::kRole:
       if (p.role() == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(p.role())) {

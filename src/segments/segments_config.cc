@@ -12,7 +12,6 @@
 namespace shequn::segments {
 namespace {
 
-constexpr int kMaxWindowDays = 31;
 constexpr int64_t kMaxDurationDays = limits::kMaxDurationSeconds / 86'400;
 
 absl::Status CheckWindow(int32_t days, int longest, const std::string& path) {
@@ -29,8 +28,8 @@ absl::Status ValidateWindows(const v1::SegmentsConfig& c) {
     const int32_t w = c.windows_days(i);
     const std::string at = absl::StrCat("segments.windows_days[", i, "]");
     if (w <= 0) return InvalidField(at, absl::StrCat("a window must be at least 1 day, got ", w));
-    if (w > kMaxWindowDays) {
-      return InvalidField(at, absl::StrCat("a window is at most ", kMaxWindowDays, " days, got ", w));
+    if (w > limits::kMaxWindowDays) {
+      return InvalidField(at, absl::StrCat("a window is at most ", limits::kMaxWindowDays, " days, got ", w));
     }
     for (int j = 0; j < i; ++j) {
       if (c.windows_days(j) == w) return InvalidField(at, absl::StrCat("duplicate window ", w));
@@ -54,7 +53,6 @@ absl::Status ValidateSeed(const v1::SeedConfig& seed) {
   for (int i = 0; i < seed.checkpoints_size(); ++i) {
     const std::string at = absl::StrCat("segments.seed.checkpoints[", i, "]");
     if (seed.checkpoints(i).empty()) return InvalidField(at, "must not be empty");
-    if (absl::Status st = CheckUtf8Field(seed.checkpoints(i), at); !st.ok()) return st;
     for (int j = 0; j < i; ++j) {
       if (seed.checkpoints(j) == seed.checkpoints(i)) return InvalidField(at, "duplicate");
     }
@@ -104,7 +102,6 @@ absl::Status ValidateDefinitions(const v1::SegmentsConfig& c, int longest) {
     const v1::SegmentDefinition& d = c.segments(i);
     const std::string at = absl::StrCat("segments.segments[", i, "]");
     if (d.name().empty()) return InvalidField(at + ".name", "required");
-    if (absl::Status st = CheckUtf8Field(d.name(), at + ".name"); !st.ok()) return st;
     for (int j = 0; j < i; ++j) {
       if (c.segments(j).name() == d.name()) {
         return InvalidField(at + ".name", absl::StrCat("duplicate segment '", d.name(), "'"));
