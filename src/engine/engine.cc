@@ -14,6 +14,8 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/type_resolver.h"
+#include "google/protobuf/util/type_resolver_util.h"
 #include "membership/membership.h"
 #include "points/points.h"
 #include "rules/rules.h"
@@ -478,9 +480,16 @@ absl::StatusOr<std::string> ReportToJson(const v1::Report& report) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   options.always_print_primitive_fields = true;
+  // From the deterministic bytes: printed from the message itself, map
+  // entries (rfm_cells) would come out in hash order, differently each run.
+  constexpr absl::string_view kTypeUrlPrefix = "type.googleapis.com";
+  const std::unique_ptr<google::protobuf::util::TypeResolver> resolver(
+      google::protobuf::util::NewTypeResolverForDescriptorPool(
+          std::string(kTypeUrlPrefix), google::protobuf::DescriptorPool::generated_pool()));
   std::string json;
-  google::protobuf::util::Status s =
-      google::protobuf::util::MessageToJsonString(report, &json, options);
+  google::protobuf::util::Status s = google::protobuf::util::BinaryToJsonString(
+      resolver.get(), absl::StrCat(kTypeUrlPrefix, "/", v1::Report::descriptor()->full_name()),
+      SerializeDeterministic(report), &json, options);
   if (!s.ok()) return absl::InternalError(absl::StrCat("report: ", s.ToString()));
   return json;
 }

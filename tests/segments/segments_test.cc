@@ -535,5 +535,18 @@ TEST(Report, RendersAsJsonThroughProtobufsMapping) {
   EXPECT_EQ(back.groups_size(), 3);
 }
 
+TEST(Report, TheSameReportPrintsTheSameJson) {
+  // Map entries (RFM cells) printed in hash order differed from run to run.
+  v1::Report report;
+  for (int i = 0; i < 50; ++i) (*report.mutable_rfm_cells())[absl::StrCat(i % 5, "-", i)] = i;
+  v1::Report reversed;
+  for (int i = 49; i >= 0; --i) (*reversed.mutable_rfm_cells())[absl::StrCat(i % 5, "-", i)] = i;
+  absl::StatusOr<std::string> a = ReportToJson(report);
+  absl::StatusOr<std::string> b = ReportToJson(reversed);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(*a, *b);
+  EXPECT_LT(a->find("\"0-0\""), a->find("\"0-10\""));
+}
+
 }  // namespace
 }  // namespace shequn
