@@ -471,8 +471,9 @@ void RequireRanked(const v1::BoardPage& page, absl::string_view board) {
 }
 
 // Every query answers with a documented status, and the answers agree:
-// a member's rank is their row on the board and on their page, a member of
-// a segment has the segment among theirs.
+// a balance is the sum of the ledger, a member's rank is their row on the
+// board and on their page, a segment's size is its members' count and each
+// of them has the segment among theirs.
 void RequireQueriesAgree(const Engine& engine, const Queries& q) {
   if (auto m = engine.Member(q.member); Answered(m, "Member")) {
     fuzz::Require(m->id() == q.member, "Member answers for someone else", q.member);
@@ -483,6 +484,7 @@ void RequireQueriesAgree(const Engine& engine, const Queries& q) {
     }
   }
   Answered(engine.LiveStrikes(q.member), "LiveStrikes");
+  fuzz::RequireBalanceAddsUp(engine, q.member);
   const auto top = engine.Leaderboard(q.board, q.k);
   if (Answered(top, "Leaderboard")) {
     fuzz::Require(static_cast<uint32_t>(top->rows_size()) <= q.k, "more rows than asked for");
@@ -517,6 +519,9 @@ void RequireQueriesAgree(const Engine& engine, const Queries& q) {
   const auto json = ReportToJson(engine.Report(q.as_of));
   fuzz::Require(json.ok(), "a report does not print as JSON", json.status().ToString());
   const auto members = engine.SegmentMembers(q.segment, q.as_of);
+  if (auto size = engine.SegmentSize(q.segment, q.as_of); Answered(size, "SegmentSize")) {
+    fuzz::Require(members.ok() && members->size() == *size, "SegmentSize is not the members' count");
+  }
   const auto segments = engine.MemberSegments(q.member, q.as_of);
   if (Answered(members, "SegmentMembers") && Answered(segments, "MemberSegments")) {
     const bool in_segment = std::find(members->begin(), members->end(), q.member) != members->end();
