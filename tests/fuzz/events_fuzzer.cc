@@ -44,9 +44,10 @@ namespace {
 
 constexpr int kMaxSteps = 32;
 
-// Streams in 1970 start on this day or later: earlier days reach health.cc's
-// GroupDays::SumInto with a negative ring index (a known bug, being fixed
-// elsewhere). Set it to 0 to generate January 1970 again.
+// Streams in 1970 start on this day or later (local day 31 or later at any
+// UTC offset): earlier days reach health.cc's GroupDays::SumInto with a
+// negative ring index (a known bug, being fixed elsewhere). Set it to 0 to
+// generate January 1970 again.
 constexpr int64_t kFirst1970Day = 32;
 
 // Under a config with per-period timers (awards, eliminations, decay)
@@ -54,8 +55,8 @@ constexpr int64_t kFirst1970Day = 32;
 // being fixed elsewhere, that costs about a second per ten years under the
 // sanitizers. Until it is fixed the clock does not leap to year 9999 under
 // such a config, and its gaps cross at most kGapDaysPerInput days in all
-// (ten-year gaps run in the property tests).
-// Configs without them (fuzz::LeapsAreCheap) leap and gap freely.
+// (the property tests run ten-year gaps). Configs without them
+// (fuzz::LeapsAreCheap) leap and gap freely.
 constexpr bool kLeapsUnderPeriodTimers = false;
 constexpr int64_t kGapDaysPerInput = 1000;
 
