@@ -44,9 +44,10 @@ namespace {
 
 constexpr int kMaxSteps = 32;
 
-// Streams in 1970 start on this day or later: earlier days reach health.cc's
-// GroupDays::SumInto with a negative ring index (a known bug, being fixed
-// elsewhere). Set it to 0 to generate January 1970 again.
+// Streams in 1970 start on this day or later (local day 31 or later at any
+// UTC offset): earlier days reach health.cc's GroupDays::SumInto with a
+// negative ring index (a known bug, being fixed elsewhere). Set it to 0 to
+// generate January 1970 again.
 constexpr int64_t kFirst1970Day = 32;
 
 // Under a config with per-period timers (awards, eliminations, decay)
@@ -54,8 +55,8 @@ constexpr int64_t kFirst1970Day = 32;
 // being fixed elsewhere, that costs about a second per ten years under the
 // sanitizers. Until it is fixed the clock does not leap to year 9999 under
 // such a config, and its gaps cross at most kGapDaysPerInput days in all
-// (ten-year gaps run in the property tests).
-// Configs without them (fuzz::LeapsAreCheap) leap and gap freely.
+// (the property tests run ten-year gaps). Configs without them
+// (fuzz::LeapsAreCheap) leap and gap freely.
 constexpr bool kLeapsUnderPeriodTimers = false;
 constexpr int64_t kGapDaysPerInput = 1000;
 
@@ -471,8 +472,9 @@ void RequireRanked(const v1::BoardPage& page, absl::string_view board) {
 }
 
 // Every query answers with a documented status, and the answers agree:
-// a member's rank is their row on the board and on their page, a member of
-// a segment has the segment among theirs.
+// a balance is the sum of the ledger, a member's rank is their row on the
+// board and on their page, a segment's size is its members' count and each
+// of them has the segment among theirs.
 void RequireQueriesAgree(const Engine& engine, const Queries& q) {
   if (auto m = engine.Member(q.member); Answered(m, "Member")) {
     fuzz::Require(m->id() == q.member, "Member answers for someone else", q.member);
@@ -483,6 +485,7 @@ void RequireQueriesAgree(const Engine& engine, const Queries& q) {
     }
   }
   Answered(engine.LiveStrikes(q.member), "LiveStrikes");
+  fuzz::RequireBalanceAddsUp(engine, q.member);
   const auto top = engine.Leaderboard(q.board, q.k);
   if (Answered(top, "Leaderboard")) {
     fuzz::Require(static_cast<uint32_t>(top->rows_size()) <= q.k, "more rows than asked for");
@@ -517,6 +520,9 @@ void RequireQueriesAgree(const Engine& engine, const Queries& q) {
   const auto json = ReportToJson(engine.Report(q.as_of));
   fuzz::Require(json.ok(), "a report does not print as JSON", json.status().ToString());
   const auto members = engine.SegmentMembers(q.segment, q.as_of);
+  if (auto size = engine.SegmentSize(q.segment, q.as_of); Answered(size, "SegmentSize")) {
+    fuzz::Require(members.ok() && members->size() == *size, "SegmentSize is not the members' count");
+  }
   const auto segments = engine.MemberSegments(q.member, q.as_of);
   if (Answered(members, "SegmentMembers") && Answered(segments, "MemberSegments")) {
     const bool in_segment = std::find(members->begin(), members->end(), q.member) != members->end();
