@@ -14,7 +14,8 @@
 //    its status is a documented refusal; a retried id is a duplicate and
 //    changes nothing;
 //  * Engine::CheckConsistency(), and every balance is the sum of its ledger;
-//  * the spans actions mark in a message lie inside its text;
+//  * the spans actions mark in a message are non-empty and lie inside its
+//    text;
 // at a query step, every query answers with a documented status and the
 // answers agree (a rank is the member's row on the board and on their page,
 // a segment's members have it among their segments); every 8 steps: the
@@ -44,35 +45,14 @@ namespace {
 
 constexpr int kMaxSteps = 32;
 
-// Streams in 1970 start on this day or later (local day 31 or later at any
-// UTC offset): earlier days reach health.cc's GroupDays::SumInto with a
-// negative ring index (a known bug, being fixed elsewhere). Set it to 0 to
-// generate January 1970 again.
-constexpr int64_t kFirst1970Day = 32;
-
-// Under a config with per-period timers (awards, eliminations, decay)
-// AdvanceTo runs every period it crosses, one by one: a known slow path,
-// being fixed elsewhere, that costs about a second per ten years under the
-// sanitizers. Until it is fixed the clock does not leap to year 9999 under
-// such a config, and its gaps cross at most kGapDaysPerInput days in all
-// (the property tests run ten-year gaps). Configs without them
-// (fuzz::LeapsAreCheap) leap and gap freely.
-constexpr bool kLeapsUnderPeriodTimers = false;
+// Under a config with per-period timers, AdvanceTo still runs one period
+// end per period for an award that pays points (they count for the next
+// period, so it always has a winner) and for an elimination that still has
+// members to remove: about a second per ten years under the sanitizers.
+// Such a config's gaps cross at most kGapDaysPerInput days in all (the
+// property tests run ten-year gaps); configs without per-period timers
+// (fuzz::LeapsAreCheap) leap to year 9999 and gap freely.
 constexpr int64_t kGapDaysPerInput = 1000;
-
-// Whether a span an action marks in a message must be non-empty: a phone
-// number followed by '+' ("+13818963288+") is marked empty or inverted, a
-// known bug being fixed elsewhere. Spans are always checked to lie inside
-// the text.
-constexpr bool kSpansNonEmpty = false;
-
-// Whether Report, SegmentMembers and MemberSegments are asked about times
-// past limits::kMaxTimeMs. Near INT64_MAX, Segments::DayOf overflows adding
-// the UTC offset (segments.cc), a finding of this fuzzer left to the
-// segments part: tests/fuzz/regressions/events/report-as-of-near-int64-max-
-// overflows-segments-day-of crashes with this set. Later times are read as
-// kMaxTimeMs until then.
-constexpr bool kAsOfPastTheLimit = false;
 
 const v1::CommunityConfig& GatedConfig() {
   static const v1::CommunityConfig* config = [] {
@@ -250,7 +230,7 @@ v1::CommunityConfig Tuned(FuzzedDataProvider& in, const v1::CommunityConfig& bas
 
 int64_t Epoch(FuzzedDataProvider& in) {
   switch (in.ConsumeIntegralInRange<int>(0, 3)) {
-    case 2: return kFirst1970Day * kDay + in.ConsumeIntegralInRange<int64_t>(0, 60 * kDay);
+    case 2: return in.ConsumeIntegralInRange<int64_t>(0, 60 * kDay);
     case 3: return limits::kMaxTimeMs - in.ConsumeIntegralInRange<int64_t>(0, 400 * kDay);
     default: return testing::kStart;
   }
@@ -350,11 +330,8 @@ void RequireSpansInText(const v1::Event& event, const v1::Outcome& out) {
   const size_t size = event.message().text().size();
   for (const v1::Action& a : out.actions()) {
     for (const v1::TextSpan& span : a.spans()) {
-      fuzz::Require(span.begin() <= size && span.end() <= size, "a span outside the text",
-                    span.ShortDebugString());
-      if (kSpansNonEmpty) {
-        fuzz::Require(span.begin() < span.end(), "an empty or inverted span", span.ShortDebugString());
-      }
+      fuzz::Require(span.begin() < span.end() && span.end() <= size,
+                    "a span empty, inverted or outside the text", span.ShortDebugString());
     }
   }
 }
@@ -452,7 +429,6 @@ Queries DecodeQueries(FuzzedDataProvider& in, const Engine& engine) {
                   : segments[in.ConsumeIntegralInRange<int>(0, segments.size() - 1)].name();
   q.as_of = in.ConsumeBool() ? now + in.ConsumeIntegralInRange<int64_t>(-kDay, 40 * kDay)
                              : in.ConsumeIntegral<int64_t>();
-  if (!kAsOfPastTheLimit) q.as_of = std::min(q.as_of, limits::kMaxTimeMs);
   return q;
 }
 
@@ -577,7 +553,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::Require(created.ok(), "the fixed config is refused", created.status().ToString());
   Engines engines{*std::move(created)};
   for (const v1::StaffSeat& seat : config.roles().staff()) engines.ids.push_back(seat.member_id());
-  const bool leaps = kLeapsUnderPeriodTimers || fuzz::LeapsAreCheap(config);
+  const bool leaps = fuzz::LeapsAreCheap(config);
   int64_t gap_days_left = leaps ? INT64_MAX : kGapDaysPerInput;
   int64_t now = Epoch(in);
   // Steps at which the copies are restored; 0 = none.
