@@ -103,14 +103,17 @@ class SHEQUN_EXPORT Engine {
   // Snapshot() serialised deterministically (map keys sorted), in one pass.
   std::string SnapshotBytes() const;
 
+  // The config the engine runs under.
+  const v1::CommunityConfig& config() const;
+  // The time of the last event or AdvanceTo.
+  int64_t last_time_ms() const;
+
+  // ---- Membership. -------------------------------------------------------
+
   // One member's record, or NotFound. O(1) expected.
   absl::StatusOr<v1::MemberRecord> Member(absl::string_view member_id) const;
 
-  // Recomputes every derived count (group headcounts, team sizes, the
-  // waitlist, ritual timers, the seen-id index) from the roster and compares
-  // it with the live one. Internal naming the first mismatch. For tests and
-  // fuzzers: a failure is a bug in shequn. O(state size).
-  absl::Status CheckConsistency() const;
+  // ---- Rules. ------------------------------------------------------------
 
   // Why a member was sanctioned: every warning, notice, mute, removal,
   // deduction, mediation and revocation about them, oldest first, each
@@ -122,7 +125,7 @@ class SHEQUN_EXPORT Engine {
   // not). NotFound for an unknown member. O(strikes of the member).
   absl::StatusOr<uint32_t> LiveStrikes(absl::string_view member_id) const;
 
-  // ---- Points, boards and polls. ----------------------------------
+  // ---- Points, boards and polls. ------------------------------------------
   // Errors: NotFound for an unknown member, group, team or poll;
   // InvalidArgument for a malformed query. n = members on the board (active
   // members in its scope), N = members ever seen, E = ledger entries of the
@@ -180,14 +183,7 @@ class SHEQUN_EXPORT Engine {
   // winner: most votes, a tie going to the option listed first. O(ballots).
   absl::StatusOr<v1::PollResult> Poll(absl::string_view poll_id) const;
 
-  // Approximate heap bytes held by the points part: the ledger and the live
-  // boards. O(members + ledger entries).
-  size_t PointsMemoryBytes() const;
-
-  const v1::CommunityConfig& config() const;
-  int64_t last_time_ms() const;
-
-  // --- Segments, KPIs and health ---
+  // ---- Segments, KPIs and health. ----------------------------------------
   // Time arguments are "as of": a time before the last event is read as the
   // last event's time, one past limits::kMaxTimeMs as that time. Counters
   // reach back config.segments.windows_days.
@@ -213,6 +209,7 @@ class SHEQUN_EXPORT Engine {
                                                           int64_t now_ms) const;
 
  private:
+  friend class EngineTesting;  // shequn/engine_testing.h
   struct State;
   explicit Engine(std::unique_ptr<State> state);
   v1::CommunitySnapshot Unsealed() const;

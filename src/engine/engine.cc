@@ -1,4 +1,5 @@
 #include "shequn/engine.h"
+#include "shequn/engine_testing.h"
 
 #include <algorithm>
 #include <deque>
@@ -422,12 +423,13 @@ absl::StatusOr<v1::PollResult> Engine::Poll(absl::string_view poll_id) const {
   return state_->points.PollOf(poll_id);
 }
 
-size_t Engine::PointsMemoryBytes() const {
-  return state_->points.LedgerBytes() + state_->points.LiveBoardBytes();
+size_t EngineTesting::PointsMemoryBytes(const Engine& engine) {
+  const Engine::State& s = *engine.state_;
+  return s.points.LedgerBytes() + s.points.LiveBoardBytes();
 }
 
-absl::Status Engine::CheckConsistency() const {
-  const State& s = *state_;
+absl::Status EngineTesting::CheckConsistency(const Engine& engine) {
+  const Engine::State& s = *engine.state_;
   if (s.seen.size() != s.seen_order.size()) {
     return absl::InternalError(absl::StrCat("seen: ", s.seen.size(), " ids indexed, ",
                                             s.seen_order.size(), " in order"));

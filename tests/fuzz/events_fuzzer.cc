@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "fuzz_support.h"
+#include "shequn/engine_testing.h"
 
 using namespace shequn;
 using testing::kDay;
@@ -365,13 +366,13 @@ std::string Step(Engine& engine, const v1::Event* event, int64_t advance_to, boo
 
 // `ids`: everyone who may be a member (staff seats and every actor so far).
 void RequireEveryStep(const Engine& engine, const std::vector<std::string>& ids) {
-  absl::Status s = engine.CheckConsistency();
+  absl::Status s = EngineTesting::CheckConsistency(engine);
   fuzz::Require(s.ok(), "engine inconsistent", s.ToString());
   for (const std::string& id : ids) fuzz::RequireBalanceAddsUp(engine, id);
 }
 
 void RequireInvariants(const Engine& engine) {
-  absl::Status s = engine.CheckConsistency();
+  absl::Status s = EngineTesting::CheckConsistency(engine);
   fuzz::Require(s.ok(), "engine inconsistent", s.ToString());
   fuzz::RequireLedgerConserved(engine);
   const std::string broken = testing::MembershipViolation(engine.config(), engine.Snapshot());

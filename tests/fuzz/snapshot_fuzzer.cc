@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "fuzz_support.h"
+#include "shequn/engine_testing.h"
 #include "support/reseal.h"
 
 using namespace shequn;
@@ -39,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   Engine& engine = **restored;
-  absl::Status consistent = engine.CheckConsistency();
+  absl::Status consistent = EngineTesting::CheckConsistency(engine);
   fuzz::Require(consistent.ok(), "restored engine inconsistent", consistent.ToString());
   fuzz::RequireRoundTrip(engine);
 
@@ -94,7 +95,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   end.set_actor("owner");
   end.mutable_end_community();
   apply(end);
-  consistent = engine.CheckConsistency();
+  consistent = EngineTesting::CheckConsistency(engine);
   fuzz::Require(consistent.ok(), "engine inconsistent after driving", consistent.ToString());
   fuzz::RequireRoundTrip(engine);
   return 0;

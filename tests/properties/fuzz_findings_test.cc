@@ -5,6 +5,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/invariants.h"
+#include "shequn/engine_testing.h"
 #include "support/random_events.h"
 #include "support/reseal.h"
 #include "support/reseal.h"
@@ -34,7 +35,7 @@ TEST(FuzzFindings, NoRitualRunsOnAfterTheEndEvenAfterARestore) {
   v1::Event end = c.Make("owner");
   end.mutable_end_community();
   c.Must(end);
-  EXPECT_TRUE(c.engine().CheckConsistency().ok()) << c.engine().CheckConsistency();
+  EXPECT_TRUE(EngineTesting::CheckConsistency(c.engine()).ok()) << EngineTesting::CheckConsistency(c.engine());
   auto restored = Engine::Restore(config, c.engine().Snapshot());
   ASSERT_TRUE(restored.ok()) << restored.status();
   absl::StatusOr<v1::Outcome> later = (*restored)->AdvanceTo(c.now() + 2 * kDay);
