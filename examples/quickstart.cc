@@ -27,17 +27,21 @@ int main() {
   }
 
   int64_t now = 1772323200000;  // Unix milliseconds, from your host's clock
+  auto carry_out = [](const shequn::v1::Outcome& out) {  // your bot does these
+    for (const auto& action : out.actions()) {
+      std::cout << action.due_ms() << " " << shequn::v1::ActionKind_Name(action.kind())
+                << " " << action.member() << " (" << action.rule() << ")\n";
+    }
+  };
   auto feed = [&](shequn::v1::Event e) {  // 3. events in, actions out
-    (*engine)->AdvanceTo(e.time_ms()).IgnoreError();  // timers first
+    auto timers = (*engine)->AdvanceTo(e.time_ms());  // reminders, removals, awards due
+    if (timers.ok()) carry_out(*timers);
     auto outcome = (*engine)->Apply(e);
     if (!outcome.ok()) {
       std::cout << e.id() << " rejected: " << outcome.status() << "\n";
       return;
     }
-    for (const auto& action : outcome->actions()) {
-      std::cout << e.id() << " -> " << shequn::v1::ActionKind_Name(action.kind())
-                << " " << action.member() << " (" << action.rule() << ")\n";
-    }
+    carry_out(*outcome);
   };
 
   shequn::v1::Event join;

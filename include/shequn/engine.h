@@ -5,9 +5,10 @@
 // time arrives only in events and in AdvanceTo().
 //
 //   auto engine = shequn::Engine::Create(config);          // validates config
-//   engine->AdvanceTo(event.time_ms());                    // timers first
+//   absl::StatusOr<Outcome> due = engine->AdvanceTo(event.time_ms());
+//   if (due.ok()) host.Do(*due);       // timers first: reminders, removals
 //   absl::StatusOr<Outcome> out = engine->Apply(event);    // then the event
-//   for (const Action& a : out->actions()) host.Do(a);
+//   if (out.ok()) host.Do(*out);       // every action carries its due_ms
 //
 // Guarantees:
 //  * Deterministic: the same config and inputs give the same actions and a
