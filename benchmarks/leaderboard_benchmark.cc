@@ -407,7 +407,7 @@ void LoadEngine(Context& c) {
   c.engine_points_s = Seconds(start);
   c.engine_time += kForget;  // forget the event ids: what is left is state
   if (!c.engine->AdvanceTo(c.engine_time).ok()) std::abort();
-  c.engine_points_bytes = double(EngineTesting::PointsMemoryBytes(*c.engine)) / kMembers;
+  c.engine_points_bytes = double(shequn::EngineTesting::PointsMemoryBytes(*c.engine)) / kMembers;
   c.engine_heap_bytes = double(HeapBytes() - heap0) / kMembers;
 }
 
