@@ -1,4 +1,4 @@
-// Admission (D-3): applications, approval and rejection, the thresholds, the
+// Admission: applications, approval and rejection, the thresholds, the
 // community quota, overflow groups, the waitlist, the blacklist, and
 // admitting a member to a seat.
 #include <algorithm>

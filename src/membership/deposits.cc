@@ -1,4 +1,4 @@
-// Deposits (押金, D-3): held from the application and taken on admission;
+// Deposits (押金): held from the application and taken on admission;
 // refunded on graduation, at the end of the community and to a member who
 // goes before being seated; forfeited by a seated member who leaves or is
 // removed; deducted by other parts' decisions, which remove the member when

@@ -1,5 +1,5 @@
 // Membership: the roster, roles, groups, admission, deposits, teams and the
-// onboarding ritual (D-2, D-3, D-4). Internal to the library; the engine is
+// onboarding ritual. Internal to the library; the engine is
 // its only caller.
 //
 // The code is split by concern, one file each:

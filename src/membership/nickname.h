@@ -1,4 +1,4 @@
-// Nickname formats (D-2.3, D-4.1): "姓名|公司或职业|所在城市" checked field by
+// Nickname formats: "姓名|公司或职业|所在城市" checked field by
 // field in UTF-8 characters.
 #ifndef SHEQUN_SRC_MEMBERSHIP_NICKNAME_H_
 #define SHEQUN_SRC_MEMBERSHIP_NICKNAME_H_

@@ -1,6 +1,6 @@
-// The onboarding ritual (D-4): the welcome and handbook on admission, the
+// The onboarding ritual: the welcome and handbook on admission, the
 // steps (the group rules, the nickname format, the self-introduction, the
-// handbook), the staff nickname format (D-2.3), and the reminder and
+// handbook), the staff nickname format, and the reminder and
 // removal of a member who has not finished in time.
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-// The points part (D-7, D-6.1): ledger, point rules with caps, check-ins and
+// The points part: ledger, point rules with caps, check-ins and
 // streaks, tasks and results elimination, periodic awards, titles, polls,
 // team contests, points elimination and leaderboards. Internal to the
 // library; the engine is its only caller.

@@ -1,4 +1,4 @@
-// Polls and votes (D-7.5): options, open/close times, N votes per member,
+// Polls and votes: options, open/close times, N votes per member,
 // eligible roles, anonymous ballots, results and the winning proposer's points.
 #include <algorithm>
 

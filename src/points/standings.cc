@@ -1,5 +1,5 @@
-// Boards over the ledger, periodic awards (D-7.4), team contests (D-2.4) and
-// points elimination (积分淘汰, D-6.1).
+// Boards over the ledger, periodic awards, team contests and
+// points elimination (积分淘汰).
 //
 // Board order (stated in include/shequn/engine.h): score, highest first;
 // then whoever reached that score in the period first (the time of their

@@ -1,5 +1,5 @@
-// Tasks (D-7.2): assignments with deadlines, on-time/late/missing counts,
-// graduation eligibility and results elimination (成果淘汰, D-6.1).
+// Tasks: assignments with deadlines, on-time/late/missing counts,
+// graduation eligibility and results elimination (成果淘汰).
 #include "absl/strings/str_cat.h"
 #include "base/field_errors.h"
 #include "base/actions.h"

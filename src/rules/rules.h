@@ -1,6 +1,6 @@
 // Rules: screening messages and nicknames, the strike ladder with decay,
 // sanctions by hand, member reports, flood control, mute expiry and
-// mediation (D-5, D-3.4, D-6.1). Internal; the engine is its only caller.
+// mediation. Internal; the engine is its only caller.
 #ifndef SHEQUN_SRC_RULES_RULES_H_
 #define SHEQUN_SRC_RULES_RULES_H_
 

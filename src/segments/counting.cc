@@ -132,7 +132,7 @@ void Segments::ApplyPurchase(const v1::Event& e, v1::Outcome& out) {
     d_.days.Add(g, day, b.paid == 1 ? health::kFirstPurchases : health::kRepeatPurchases);
   }
   if (g < 0 || member.role != v1::ROLE_MEMBER) return;
-  // D-1.3: promote along acquisition → retention → sharing.
+  // Promote along acquisition → retention → sharing.
   const v1::FunnelStage stage = members_.group(g).stage;
   std::optional<int32_t> to;
   const char* reason = "";

@@ -1,6 +1,6 @@
 // Health: per-group daily statistics (KPIs), the health score against a
-// group's declared standard (D-1.5), dying-group detection (D-9.2) and
-// cross-group risk (D-10.2).
+// group's declared standard, dying-group detection and
+// cross-group risk.
 //
 // GroupDays keeps, per group, a ring of 32 daily buckets of counts plus the
 // question → first-answer times of each day. Adding is O(1) (a day roll
@@ -95,11 +95,11 @@ struct HealthInputs {
 // A response-time check with no questions is met.
 v1::Health ScoreHealth(const v1::HealthStandard& standard, const HealthInputs& in);
 
-// D-9.2, with a resolved DyingConfig.
+// Whether a group is dying, with a resolved DyingConfig.
 bool IsDying(const v1::DyingConfig& dying, uint32_t headcount, double participation_rate,
              int64_t age_days);
 
-// D-10.2: a group's risk on `as_of_day` (violations that day against the 7
+// A group's risk on `as_of_day` (violations that day against the 7
 // days before; flare-ups and bans over all 8). score =
 // (violations + flare-ups + bans) × (violations + 1) / (baseline + 1).
 v1::GroupRisk Risk(const GroupDays& days, int32_t g, uint32_t as_of_day,

@@ -1,4 +1,4 @@
-// Operator-defined segments (D-8.6): predicates over a member's counters,
+// Operator-defined segments: predicates over a member's counters,
 // tier, tags, role, points, tenure, buyer stage and group.
 //
 // ValidatePredicate checks a config predicate once; EvaluatePredicate then

@@ -525,7 +525,7 @@ void ReportBuilder::AddRfm() {
   for (const auto& [cell, n] : rfm_) (*r_.mutable_rfm_cells())[cell] = n;
 }
 
-// Promotions along the funnel (D-1.3).
+// Promotions along the funnel.
 void ReportBuilder::AddPromotions() {
   const membership::Membership& members = s_.members_;
   const std::optional<int32_t> retention = s_.FirstGroupOfStage(v1::FUNNEL_STAGE_RETENTION);
@@ -554,7 +554,7 @@ void ReportBuilder::AddPromotions() {
   }
 }
 
-// Cross-group risk, riskiest first (D-10.2).
+// Cross-group risk, riskiest first.
 void ReportBuilder::AddRisk() {
   std::vector<v1::GroupRisk> risks;
   for (size_t gi = 0; gi < groups_; ++gi) {

@@ -1,4 +1,4 @@
-// The segments part (D-8) and the owner of health (D-9, D-10): activity
+// The segments part and the owner of health: activity
 // counters per member over sliding windows, tiers, contributors and takers,
 // core and seed users, buyer stages, operator tags and segments, RFM and
 // Orbit-style levels, and the Report. Internal to the library; the engine
