@@ -33,13 +33,11 @@ int main() {
                 << " " << action.member() << " (" << action.rule() << ")\n";
     }
   };
-  auto feed = [&](shequn::v1::Event e) {  // 3. events in, actions out
-    auto timers = (*engine)->AdvanceTo(e.time_ms());  // reminders, removals, awards due
-    if (timers.ok()) carry_out(*timers);
-    auto outcome = (*engine)->Apply(e);
-    if (!outcome.ok()) {
+  auto feed = [&](const shequn::v1::Event& e) {  // 3. events in, actions out
+    auto outcome = (*engine)->Step(e);  // timers due before it (reminders,
+    if (!outcome.ok()) {                // removals, awards), then the event
       std::cout << e.id() << " rejected: " << outcome.status() << "\n";
-      return;
+      return;  // rejected: nothing changed, no timer fired
     }
     carry_out(*outcome);
   };
@@ -59,5 +57,13 @@ int main() {
   rename.mutable_rename()->set_nickname("Lily|杭州");
   feed(rename);
   feed(join);  // a retry: seen before, so nothing happens again
+
+  shequn::v1::Event late;  // two days later: Tom joins; Lily's deadline passed
+  late.set_id("evt-3");
+  late.set_time_ms(now += 2 * 86400000LL);
+  late.set_actor("tom");
+  late.mutable_apply()->set_accepted_rules(true);
+  late.mutable_apply()->set_deposit_paid_cents(2000);
+  feed(late);
   std::cout << "members: " << (*engine)->Snapshot().membership().members_size() << "\n";
 }

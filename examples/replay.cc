@@ -156,9 +156,12 @@ std::string When(int64_t ms) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixMillis(ms), absl::UTCTimeZone());
 }
 
-void PrintActions(const shequn::v1::Outcome& out, int64_t time_ms, const Options& o) {
+// Each action at its own due time: an event's outcome starts with the timers
+// that fell due before it.
+void PrintActions(const shequn::v1::Outcome& out, const Options& o) {
   if (o.report_only) return;
   for (const shequn::v1::Action& a : out.actions()) {
+    const int64_t time_ms = a.due_ms();
     if (o.json) {
       std::string json;
       (void)google::protobuf::util::MessageToJsonString(a, &json);
@@ -231,22 +234,18 @@ int main(int argc, char** argv) {
   for (const LoggedEvent& logged : *events) {
     const Event& e = logged.event;
     if (o->until_ms && e.time_ms() > *o->until_ms) break;
-    if (e.time_ms() > (*engine)->last_time_ms()) {
-      absl::StatusOr<shequn::v1::Outcome> timers = (*engine)->AdvanceTo(e.time_ms());
-      if (timers.ok()) PrintActions(*timers, e.time_ms(), *o);
-    }
-    absl::StatusOr<shequn::v1::Outcome> out = (*engine)->Apply(e);
+    absl::StatusOr<shequn::v1::Outcome> out = (*engine)->Step(e);
     if (!out.ok()) {
       ++rejected;
       std::cerr << o->events << ":" << logged.line << ": event '" << e.id()
                 << "' rejected: " << out.status() << "\n";
       continue;
     }
-    PrintActions(*out, e.time_ms(), *o);
+    PrintActions(*out, *o);
   }
   if (o->until_ms && *o->until_ms > (*engine)->last_time_ms()) {
     absl::StatusOr<shequn::v1::Outcome> timers = (*engine)->AdvanceTo(*o->until_ms);
-    if (timers.ok()) PrintActions(*timers, *o->until_ms, *o);
+    if (timers.ok()) PrintActions(*timers, *o);
   }
   PrintReport(**engine, *o);
   if (!o->snapshot_out.empty() && !WriteSnapshot(**engine, o->snapshot_out)) {

@@ -234,7 +234,7 @@ std::string HtmlReport(const Result& r, absl::string_view summary) {
   absl::StrAppend(&h, "<h1>", EscapeHtml(title), "</h1>\n");
   absl::StrAppend(&h, "<p>A community of reading-app users simulated for ", r.days,
                   " days from seed ", r.seed,
-                  ", every event fed through <code>shequn::Engine</code> (AdvanceTo, then Apply) "
+                  ", every event fed through <code>shequn::Engine</code> (Step: the timers due, then the event) "
                   "and every chart drawn from what the engine decided and reported.</p>\n");
 
   absl::StrAppend(&h, "<h2 id=\"summary\">Summary</h2>\n<pre id=\"summary-text\">", EscapeHtml(summary),

@@ -1,6 +1,6 @@
 // The demo's simulation. A host's loop in miniature: a time-ordered queue
 // of acts; each act builds an Event from what the host knows now, calls
-// AdvanceTo(event time) then Apply(event), and carries out (here: records)
+// Step(event) (the timers due, then the event), and carries out (here: records)
 // the actions. Some acts react to actions (a promotion suggestion becomes a
 // move, a question draws an answer), so the queue grows as it runs.
 #include "simulation.h"
@@ -237,11 +237,10 @@ class Sim {
     return e;
   }
 
-  // AdvanceTo then Apply, as a host does. nullptr when the engine refused
-  // the event (counted by status code) or saw it before.
+  // Step, as a host does: the timers due, then the event. nullptr when the
+  // engine refused the event (counted by status code) or saw it before.
   const Outcome* Feed(const Event& e) {
-    if (auto timers = engine_->AdvanceTo(e.time_ms()); timers.ok()) Tally(*timers);
-    absl::StatusOr<Outcome> out = engine_->Apply(e);
+    absl::StatusOr<Outcome> out = engine_->Step(e);
     if (!out.ok()) {
       ++r_.rejected_by_code[absl::StatusCodeToString(out.status().code())];
       // DEMO_DEBUG=1 shows each refused event and why.

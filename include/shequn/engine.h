@@ -5,10 +5,9 @@
 // time arrives only in events and in AdvanceTo().
 //
 //   auto engine = shequn::Engine::Create(config);          // validates config
-//   absl::StatusOr<Outcome> due = engine->AdvanceTo(event.time_ms());
-//   if (due.ok()) host.Do(*due);       // timers first: reminders, removals
-//   absl::StatusOr<Outcome> out = engine->Apply(event);    // then the event
-//   if (out.ok()) host.Do(*out);       // every action carries its due_ms
+//   absl::StatusOr<Outcome> out = (*engine)->Step(event);  // timers, then the event
+//   if (out.ok()) host.Do(*out);   // actions in due order, each with its due_ms
+//   else host.Log(out.status());   // rejected: nothing changed, no timer fired
 //
 // Guarantees:
 //  * Deterministic: the same config and inputs give the same actions and a
@@ -27,7 +26,7 @@
 // sees it. Every string in events, configs and snapshots must be valid UTF-8.
 //
 // Thread-safety: an Engine is not thread-safe; const methods may run
-// concurrently with each other but not with Apply/AdvanceTo/Restore. Engines
+// concurrently with each other but not with Step/Apply/AdvanceTo. Engines
 // share nothing, so a host shards communities across threads freely.
 #ifndef SHEQUN_ENGINE_H_
 #define SHEQUN_ENGINE_H_
@@ -36,6 +35,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -76,8 +76,22 @@ class SHEQUN_EXPORT Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Applies one event and returns the actions it calls for. Does not run
-  // timers: call AdvanceTo(event.time_ms()) first for those.
+  // Runs what time alone made due up to the event's time (ritual deadlines,
+  // mute expiries, period-end awards, alerts), then applies the event: one
+  // atomic call. The Outcome lists the timers' actions first, in due order,
+  // then the event's; its actions' due_ms never decrease. If the event is
+  // rejected, nothing changes and no timer fires (the event is checked
+  // against the state the timers leave, so a member removed at their
+  // deadline a moment before cannot post). The errors are Apply's.
+  // Cost: Apply's when no timer is due before the event. When one is, the
+  // timers' own cost (AdvanceTo), plus one copy of the state, O(state), kept
+  // to undo them should the event be rejected; a host with a clock may call
+  // AdvanceTo from its tick so events rarely find a timer due.
+  absl::StatusOr<v1::Outcome> Step(const v1::Event& event);
+
+  // Applies one event and returns the actions it calls for, without running
+  // the timers due before it: for hosts that run timers themselves with
+  // AdvanceTo(event.time_ms()) first. Step does both in one call.
   // Errors (nothing changes): InvalidArgument for a malformed event (names
   // the field), OutOfRange for an event before the last one,
   // NotFound for an unknown member or group, PermissionDenied for an
@@ -93,7 +107,8 @@ class SHEQUN_EXPORT Engine {
   // parts for most events; the part headers state the exceptions.
   absl::StatusOr<v1::Outcome> Apply(const v1::Event& event);
 
-  // Runs everything time alone triggers up to and including `time_ms`:
+  // Runs everything time alone triggers up to and including `time_ms`, for
+  // a host's clock tick between events:
   // ritual reminders and removals, mute expiries, period-end awards,
   // eliminations, health alerts. OutOfRange if `time_ms` is before the last
   // event. O(k log n) for k timers due.
@@ -215,6 +230,9 @@ class SHEQUN_EXPORT Engine {
   friend class EngineTesting;  // shequn/engine_testing.h
   struct State;
   explicit Engine(std::unique_ptr<State> state);
+  // The input gate, the id (digest, duplicate) and the checks every event
+  // needs before a part sees it.
+  absl::StatusOr<std::pair<uint32_t, bool>> Admit(const v1::Event& event) const;
   v1::CommunitySnapshot Unsealed() const;
   std::unique_ptr<State> state_;
 };

@@ -109,7 +109,19 @@ struct Engine::State {
                     : config.idempotency_window_seconds() * 1000;
   }
 
+  // Builds a state from a snapshot whose seal and version were checked.
+  static absl::StatusOr<std::unique_ptr<State>> FromSnapshot(
+      v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot);
+
+  // What an event needs before any part looks at it: a new id (or the same
+  // content as before: `duplicate`), time order, actor and kind, a community
+  // that has not ended.
+  absl::Status CheckIncoming(const v1::Event& e, uint32_t digest, bool& duplicate) const;
   absl::Status Check(const v1::Event& e) const;
+  // Runs every timer due up to `time_ms`, earliest first.
+  void RunTimers(int64_t time_ms, v1::Outcome& out);
+  // Applies a checked event and remembers its id.
+  void Commit(const v1::Event& e, uint32_t digest, v1::Outcome& out);
   void Dispatch(const v1::Event& e, v1::Outcome& out);
   void CarryOutFrom(int first_action, int64_t now, v1::Outcome& out);
   std::optional<int64_t> NextDue() const;
@@ -218,32 +230,8 @@ void Engine::State::Forget(int64_t now) {
   }
 }
 
-Engine::Engine(std::unique_ptr<State> state) : state_(std::move(state)) {}
-Engine::~Engine() = default;
-
-absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(v1::CommunityConfig config) {
-  if (absl::Status s = ValidateCommunity(config); !s.ok()) return s;
-  return std::unique_ptr<Engine>(new Engine(std::make_unique<State>(std::move(config))));
-}
-
-absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
+absl::StatusOr<std::unique_ptr<Engine::State>> Engine::State::FromSnapshot(
     v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot) {
-  if (absl::Status s = ValidateCommunity(config); !s.ok()) return s;
-  if (snapshot.community_id() != config.id()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "snapshot.community_id: '", snapshot.community_id(),
-        "' does not match config id '", config.id(), "'"));
-  }
-  // UTF-8 first: checking the seal serialises, and protobuf complains
-  // about invalid strings when it does.
-  if (absl::Status s = CheckUtf8Fields(snapshot, "snapshot."); !s.ok()) return s;
-  if (absl::Status s = CheckSeal(snapshot); !s.ok()) return s;
-  if (absl::Status s = CheckWriterVersion(snapshot.shequn_version()); !s.ok()) return s;
-  if (snapshot.last_time_ms() < 0 || snapshot.last_time_ms() > limits::kMaxTimeMs) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "snapshot.last_time_ms: ", snapshot.last_time_ms(), " is outside 0..",
-        limits::kMaxTimeMs));
-  }
   auto state = std::make_unique<State>(std::move(config));
   if (absl::Status s = state->membership.Load(snapshot.membership()); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
@@ -271,37 +259,138 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
   }
   state->last_time_ms = snapshot.last_time_ms();
   state->ended = snapshot.ended();
-  return std::unique_ptr<Engine>(new Engine(std::move(state)));
+  return state;
+}
+
+Engine::Engine(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Engine::~Engine() = default;
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(v1::CommunityConfig config) {
+  if (absl::Status s = ValidateCommunity(config); !s.ok()) return s;
+  return std::unique_ptr<Engine>(new Engine(std::make_unique<State>(std::move(config))));
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
+    v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot) {
+  if (absl::Status s = ValidateCommunity(config); !s.ok()) return s;
+  if (snapshot.community_id() != config.id()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "snapshot.community_id: '", snapshot.community_id(),
+        "' does not match config id '", config.id(), "'"));
+  }
+  // UTF-8 first: checking the seal serialises, and protobuf complains
+  // about invalid strings when it does.
+  if (absl::Status s = CheckUtf8Fields(snapshot, "snapshot."); !s.ok()) return s;
+  if (absl::Status s = CheckSeal(snapshot); !s.ok()) return s;
+  if (absl::Status s = CheckWriterVersion(snapshot.shequn_version()); !s.ok()) return s;
+  if (snapshot.last_time_ms() < 0 || snapshot.last_time_ms() > limits::kMaxTimeMs) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "snapshot.last_time_ms: ", snapshot.last_time_ms(), " is outside 0..",
+        limits::kMaxTimeMs));
+  }
+  absl::StatusOr<std::unique_ptr<State>> state =
+      State::FromSnapshot(std::move(config), snapshot);
+  if (!state.ok()) return state.status();
+  return std::unique_ptr<Engine>(new Engine(*std::move(state)));
+}
+
+absl::Status Engine::State::CheckIncoming(const v1::Event& e, uint32_t digest,
+                                          bool& duplicate) const {
+  if (auto seen_at = seen.find(e.id()); seen_at != seen.end()) {
+    if (seen_at->second != digest) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "id: event '", e.id(),
+          "' was applied before with other content; a retry must resend the same event"));
+    }
+    duplicate = true;
+    return absl::OkStatus();
+  }
+  if (e.time_ms() < last_time_ms) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "time_ms: ", e.time_ms(), " is before the last event at ", last_time_ms));
+  }
+  if (absl::Status st = ValidateEnvelope(e); !st.ok()) return st;
+  if (ended) return absl::FailedPreconditionError("the community has ended");
+  return absl::OkStatus();
+}
+
+void Engine::State::RunTimers(int64_t time_ms, v1::Outcome& out) {
+  for (std::optional<int64_t> due = NextDue(); due.has_value() && *due <= time_ms;
+       due = NextDue()) {
+    const int first = out.actions_size();
+    RunDue(*due, time_ms, out);
+    for (int i = first; i < out.actions_size(); ++i) Finish(*out.mutable_actions(i), *due);
+  }
+}
+
+void Engine::State::Commit(const v1::Event& e, uint32_t digest, v1::Outcome& out) {
+  // The parts read the event's own outcome from its first action, so the
+  // timers' actions before it in `out` are neither carried out nor counted
+  // twice.
+  v1::Outcome own;
+  Dispatch(e, own);
+  for (v1::Action& a : *own.mutable_actions()) {
+    Finish(a, e.time_ms());
+    out.mutable_actions()->Add(std::move(a));
+  }
+  Remember(e, digest);
+  last_time_ms = e.time_ms();
+  Forget(last_time_ms);
+}
+
+absl::StatusOr<std::pair<uint32_t, bool>> Engine::Admit(const v1::Event& event) const {
+  if (event.id().empty()) return absl::InvalidArgumentError("id: required");
+  if (absl::Status st = CheckEventFields(event); !st.ok()) return st;
+  const uint32_t digest = EventDigest(event);
+  bool duplicate = false;
+  if (absl::Status st = state_->CheckIncoming(event, digest, duplicate); !st.ok()) return st;
+  return std::make_pair(digest, duplicate);
 }
 
 absl::StatusOr<v1::Outcome> Engine::Apply(const v1::Event& event) {
-  State& s = *state_;
-  if (event.id().empty()) return absl::InvalidArgumentError("id: required");
-  if (absl::Status st = CheckEventFields(event); !st.ok()) return st;
+  absl::StatusOr<std::pair<uint32_t, bool>> admitted = Admit(event);
+  if (!admitted.ok()) return admitted.status();
   v1::Outcome out;
   out.set_event_id(event.id());
-  const uint32_t digest = EventDigest(event);
-  if (auto seen = s.seen.find(event.id()); seen != s.seen.end()) {
-    if (seen->second != digest) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "id: event '", event.id(),
-          "' was applied before with other content; a retry must resend the same event"));
-    }
+  if (admitted->second) {
     out.set_duplicate(true);
     return out;
   }
-  if (event.time_ms() < s.last_time_ms) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "time_ms: ", event.time_ms(), " is before the last event at ", s.last_time_ms));
+  if (absl::Status st = state_->Check(event); !st.ok()) return st;
+  state_->Commit(event, admitted->first, out);
+  return out;
+}
+
+absl::StatusOr<v1::Outcome> Engine::Step(const v1::Event& event) {
+  absl::StatusOr<std::pair<uint32_t, bool>> admitted = Admit(event);
+  if (!admitted.ok()) return admitted.status();
+  v1::Outcome out;
+  out.set_event_id(event.id());
+  if (admitted->second) {
+    out.set_duplicate(true);
+    return out;
   }
-  if (absl::Status st = ValidateEnvelope(event); !st.ok()) return st;
-  if (s.ended) return absl::FailedPreconditionError("the community has ended");
-  if (absl::Status st = s.Check(event); !st.ok()) return st;
-  s.Dispatch(event, out);
-  for (v1::Action& a : *out.mutable_actions()) Finish(a, event.time_ms());
-  s.Remember(event, digest);
-  s.last_time_ms = event.time_ms();
-  s.Forget(s.last_time_ms);
+  const std::optional<int64_t> due = state_->NextDue();
+  if (!due.has_value() || *due > event.time_ms()) {
+    if (absl::Status st = state_->Check(event); !st.ok()) return st;
+    state_->Commit(event, admitted->first, out);
+    return out;
+  }
+  // The event is checked against the state the timers leave, and a rejection
+  // must leave no timer fired: keep the state to go back to.
+  v1::CommunitySnapshot before = Unsealed();
+  state_->RunTimers(event.time_ms(), out);
+  if (absl::Status st = state_->Check(event); !st.ok()) {
+    absl::StatusOr<std::unique_ptr<State>> restored =
+        State::FromSnapshot(state_->config, before);
+    if (!restored.ok()) {
+      return absl::InternalError(absl::StrCat("the state before the timers would not reload: ",
+                                              restored.status().message()));
+    }
+    state_ = *std::move(restored);
+    return st;
+  }
+  state_->Commit(event, admitted->first, out);
   return out;
 }
 
@@ -316,12 +405,7 @@ absl::StatusOr<v1::Outcome> Engine::AdvanceTo(int64_t time_ms) {
         absl::StrCat("time_ms: ", time_ms, " is after ", limits::kMaxTimeMs));
   }
   v1::Outcome out;
-  for (std::optional<int64_t> due = s.NextDue(); due.has_value() && *due <= time_ms;
-       due = s.NextDue()) {
-    const int first = out.actions_size();
-    s.RunDue(*due, time_ms, out);
-    for (int i = first; i < out.actions_size(); ++i) Finish(*out.mutable_actions(i), *due);
-  }
+  s.RunTimers(time_ms, out);
   s.last_time_ms = time_ms;
   s.Forget(time_ms);
   return out;

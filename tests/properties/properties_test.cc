@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "support/invariants.h"
 #include "shequn/engine_testing.h"
@@ -217,6 +218,51 @@ TEST_P(Property, ARejectedEventOrAdvanceLeavesTheStateByteIdentical) {
   // The stream exercises both sides.
   EXPECT_GT(rejected, 100);
   EXPECT_GT(accepted, 100);
+}
+
+// Step is AdvanceTo then Apply in one atomic call: accepted, it leaves the
+// same state and returns the same actions in the same order; rejected, it
+// leaves the state as it was (no timer fired) with the status Apply gives
+// after the timers.
+TEST_P(Property, StepIsAdvanceThenApplyAndARejectedStepFiresNoTimer) {
+  const std::vector<v1::Event> events = Stream(400, /*end_community=*/true);
+  std::unique_ptr<Engine> stepped = Fresh();
+  int rejected_after_timers = 0;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const v1::Event& e = events[i];
+    const v1::CommunitySnapshot before = stepped->Snapshot();
+    const std::string before_bytes = stepped->SnapshotBytes();
+    absl::StatusOr<v1::Outcome> out = stepped->Step(e);
+    auto reference = Engine::Restore(config(), before);
+    ASSERT_TRUE(reference.ok()) << reference.status();
+    // A retry or a late event: no timer runs for it either way.
+    absl::StatusOr<v1::Outcome> timers = e.time_ms() >= (*reference)->last_time_ms()
+                                             ? (*reference)->AdvanceTo(e.time_ms())
+                                             : v1::Outcome();
+    absl::StatusOr<v1::Outcome> applied = timers.ok() ? (*reference)->Apply(e) : timers.status();
+    if (!out.ok()) {
+      ASSERT_EQ(stepped->SnapshotBytes(), before_bytes)
+          << "event " << i << " was rejected (" << out.status() << ") but changed the state";
+      ASSERT_FALSE(applied.ok()) << "event " << i << ": Step refused what Apply accepts";
+      EXPECT_EQ(out.status(), applied.status()) << "event " << i;
+      rejected_after_timers += timers.ok() && timers->actions_size() > 0;
+      continue;
+    }
+    ASSERT_TRUE(applied.ok()) << "event " << i << ": " << applied.status();
+    v1::Outcome two_calls = *timers;
+    two_calls.set_event_id(applied->event_id());
+    two_calls.set_duplicate(applied->duplicate());
+    for (const v1::Action& a : applied->actions()) *two_calls.add_actions() = a;
+    ASSERT_EQ(SerializeDeterministic(*out), SerializeDeterministic(two_calls)) << "event " << i;
+    if (stepped->SnapshotBytes() != (*reference)->SnapshotBytes()) {
+      std::string diff;
+      google::protobuf::util::MessageDifferencer differ;
+      differ.ReportDifferencesToString(&diff);
+      differ.Compare((*reference)->Snapshot(), stepped->Snapshot());
+      FAIL() << "event " << i << " " << e.ShortDebugString() << ": the state after Step differs from AdvanceTo then Apply: " << diff;
+    }
+  }
+  RecordProperty("rejected_with_timers_due", rejected_after_timers);
 }
 
 TEST_P(Property, NoMemberIsInTwoStatesAndDerivedCountsMatchTheRoster) {
