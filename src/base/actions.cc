@@ -20,7 +20,31 @@ void Finish(v1::Action& a, int64_t due_ms) {
     case v1::ACTION_KIND_ELIMINATION_WARNING:
     case v1::ACTION_KIND_ANNOUNCE_RESULTS:
     case v1::ACTION_KIND_DYING_GROUP:
+    case v1::ACTION_KIND_UNMUTE:
+    case v1::ACTION_KIND_REVOKE_STRIKE:
       a.mutable_notice()->set_text(a.text());
+      return;
+    case v1::ACTION_KIND_REMOVE:
+    case v1::ACTION_KIND_BAN:
+      a.mutable_exit()->set_notice(a.text());
+      a.mutable_exit()->set_missed_tasks(static_cast<uint32_t>(a.amount()));
+      return;
+    case v1::ACTION_KIND_OPEN_GROUP:
+      a.mutable_open_group()->set_capacity(static_cast<uint32_t>(a.amount()));
+      return;
+    case v1::ACTION_KIND_SUGGEST_SPLIT:
+      a.mutable_split()->set_headcount(static_cast<uint32_t>(a.amount()));
+      return;
+    case v1::ACTION_KIND_RISK_ALERT:
+      a.mutable_risk()->set_violations(static_cast<uint32_t>(a.amount()));
+      a.mutable_risk()->set_notice(a.text());
+      return;
+    case v1::ACTION_KIND_HIDE_MESSAGE:
+    case v1::ACTION_KIND_FLAG_FOR_ADMIN:
+      // Only a hide after reports carries values beyond the envelope.
+      if (a.amount() == 0 && a.text().empty()) return;
+      a.mutable_reports()->set_reporters(static_cast<uint32_t>(a.amount()));
+      a.mutable_reports()->set_reason(a.text());
       return;
     case v1::ACTION_KIND_TAKE_DEPOSIT:
     case v1::ACTION_KIND_REFUND_DEPOSIT:
@@ -37,6 +61,7 @@ void Finish(v1::Action& a, int64_t due_ms) {
     case v1::ACTION_KIND_MUTE:
       a.mutable_mute()->set_duration_seconds(a.duration_seconds());
       a.mutable_mute()->set_until_ms(due_ms + a.duration_seconds() * 1000);
+      a.mutable_mute()->set_notice(a.text());
       return;
     case v1::ACTION_KIND_AWARD_POINTS:
       a.mutable_points()->set_points(a.amount());

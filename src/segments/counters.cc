@@ -27,6 +27,14 @@ std::optional<Counter> CounterByName(absl::string_view name) {
 
 std::string CounterNames() { return absl::StrJoin(kNames, ", "); }
 
+std::span<const absl::string_view> AllCounterNames() { return kNames; }
+
+std::optional<Counter> CounterOfKind(v1::CounterKind kind) {
+  const int c = static_cast<int>(kind) - 1;
+  if (c < 0 || c >= kCounterCount) return std::nullopt;
+  return static_cast<Counter>(c);
+}
+
 void ActivityRings::Resize(size_t members) {
   if (members <= last_day_.size()) return;
   last_day_.resize(members, 0);

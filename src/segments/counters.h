@@ -12,10 +12,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+
+#include "shequn/v1/segments.pb.h"
 
 namespace shequn::segments {
 
@@ -39,6 +42,11 @@ absl::string_view CounterName(int counter);
 std::optional<Counter> CounterByName(absl::string_view name);
 // Every name, comma-separated, for error messages.
 std::string CounterNames();
+// Every name, in counter order.
+std::span<const absl::string_view> AllCounterNames();
+// The counter a CounterKind names (COUNTER_KIND_MESSAGES is kMessages, …),
+// or nullopt for UNSPECIFIED and unknown values.
+std::optional<Counter> CounterOfKind(v1::CounterKind kind);
 
 class ActivityRings {
  public:

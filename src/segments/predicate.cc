@@ -1,7 +1,10 @@
 #include "segments/predicate.h"
 #include "base/field_errors.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "base/closest_name.h"
 #include "shequn/limits.h"
 
 namespace shequn::segments {
@@ -22,10 +25,48 @@ absl::Status ValidateComparison(v1::Comparison op, const std::string& path) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateCounter(const v1::CounterCondition& c, const std::string& at) {
+  if (c.counter() != v1::COUNTER_KIND_UNSPECIFIED) {
+    const std::optional<Counter> kind = CounterOfKind(c.counter());
+    if (!kind.has_value()) {
+      return InvalidField(at + ".counter", absl::StrCat("unknown counter kind ", c.counter()));
+    }
+    if (!c.name().empty() && CounterByName(c.name()) != kind) {
+      return InvalidField(at + ".name", absl::StrCat("'", c.name(), "' is not counter ",
+                                                     v1::CounterKind_Name(c.counter())));
+    }
+    return absl::OkStatus();
+  }
+  if (c.name().empty()) return InvalidField(at + ".counter", "required");
+  if (!CounterByName(c.name()).has_value()) {
+    return InvalidField(at + ".name", absl::StrCat("unknown counter '", c.name(), "'",
+                                                   DidYouMean(c.name(), AllCounterNames()),
+                                                   " (known: ", CounterNames(), ")"));
+  }
+  return absl::OkStatus();
+}
+
+// A condition that passed ValidateCounter.
+Counter CounterOf(const v1::CounterCondition& c) {
+  if (std::optional<Counter> kind = CounterOfKind(c.counter())) return *kind;
+  return *CounterByName(c.name());
+}
+
 }  // namespace
 
+absl::Status ValidateTag(absl::string_view tag, std::span<const absl::string_view> declared,
+                         const std::string& path) {
+  if (tag.empty()) return InvalidField(path, "must not be empty");
+  if (declared.empty() || std::find(declared.begin(), declared.end(), tag) != declared.end()) {
+    return absl::OkStatus();
+  }
+  return InvalidField(path, absl::StrCat("unknown tag '", tag, "'", DidYouMean(tag, declared),
+                                         " (segments.tags lists the tags)"));
+}
+
 absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
-                               int max_window_days, int depth) {
+                               int max_window_days, std::span<const absl::string_view> tags,
+                               int depth) {
   if (depth > limits::kMaxPredicateDepth) return InvalidField(path, absl::StrCat("nested deeper than ", limits::kMaxPredicateDepth, " levels"));
   switch (p.is_case()) {
     case v1::Predicate::kAll:
@@ -36,7 +77,7 @@ absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
       if (items.empty()) return InvalidField(list, "needs at least one item");
       for (int i = 0; i < items.size(); ++i) {
         if (absl::Status s = ValidatePredicate(items[i], absl::StrCat(list, ".items[", i, "]"),
-                                               max_window_days, depth + 1);
+                                               max_window_days, tags, depth + 1);
             !s.ok()) {
           return s;
         }
@@ -44,15 +85,12 @@ absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
       return absl::OkStatus();
     }
     case v1::Predicate::kNot:
-      return ValidatePredicate(p.not_(), absl::StrCat(path, ".not"), max_window_days, depth + 1);
+      return ValidatePredicate(p.not_(), absl::StrCat(path, ".not"), max_window_days, tags,
+                               depth + 1);
     case v1::Predicate::kCounter: {
       const v1::CounterCondition& c = p.counter();
       const std::string at = absl::StrCat(path, ".counter");
-      if (!CounterByName(c.name()).has_value()) {
-        return InvalidField(absl::StrCat(at, ".name"),
-                       absl::StrCat("unknown counter '", c.name(), "' (known: ",
-                                    CounterNames(), ")"));
-      }
+      if (absl::Status s = ValidateCounter(c, at); !s.ok()) return s;
       if (c.window_days() < 0 || c.window_days() > max_window_days) {
         return InvalidField(absl::StrCat(at, ".window_days"),
                        absl::StrCat("must be in 1..", max_window_days,
@@ -67,8 +105,7 @@ absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
       }
       return absl::OkStatus();
     case v1::Predicate::kTag:
-      if (p.tag().empty()) return InvalidField(absl::StrCat(path, ".tag"), "must not be empty");
-      return absl::OkStatus();
+      return ValidateTag(p.tag(), tags, absl::StrCat(path, ".tag"));
     case v1::Predicate::kRole:
       if (p.role() == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(p.role())) {
         return InvalidField(absl::StrCat(path, ".role"), "must be a role");
@@ -109,7 +146,7 @@ bool EvaluatePredicate(const v1::Predicate& p, const MemberFacts& m, int default
     case v1::Predicate::kCounter: {
       const v1::CounterCondition& c = p.counter();
       const int window = c.window_days() == 0 ? default_window_days : c.window_days();
-      return Compare(m.CounterIn(*CounterByName(c.name()), window), c.op(), c.value());
+      return Compare(m.CounterIn(CounterOf(c), window), c.op(), c.value());
     }
     case v1::Predicate::kTier: return m.tier() == p.tier();
     case v1::Predicate::kTag: return m.HasTag(p.tag());

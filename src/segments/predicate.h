@@ -7,6 +7,7 @@
 #define SHEQUN_SRC_SEGMENTS_PREDICATE_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 #include "absl/status/status.h"
@@ -32,9 +33,16 @@ class MemberFacts {
 };
 
 // OK, or InvalidArgument naming `path` and the fault: an unset case, an
-// unknown counter, a window outside 1..max_window_days, nesting deeper than 32.
+// unknown counter, a window outside 1..max_window_days, a tag not in
+// `tags` (when any are declared), nesting deeper than the limit.
 absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
-                               int max_window_days, int depth = 0);
+                               int max_window_days, std::span<const absl::string_view> tags,
+                               int depth = 0);
+
+// OK when `tag` is not empty and, if `declared` lists any, one of them;
+// else InvalidArgument naming `path` and the closest declared tag.
+absl::Status ValidateTag(absl::string_view tag, std::span<const absl::string_view> declared,
+                         const std::string& path);
 
 // `p` must have passed ValidatePredicate. A counter window of 0 means
 // `default_window_days`.

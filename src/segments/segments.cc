@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/field_errors.h"
+#include "segments/predicate.h"
 #include "shequn/limits.h"
 #include "base/utf8.h"
 
@@ -97,7 +98,9 @@ absl::Status Segments::Check(const v1::Event& e) const {
         return absl::NotFoundError(
             absl::StrCat("tag.member: unknown member '", t.member(), "'"));
       }
-      if (t.tag().empty()) return InvalidField("tag.tag", "required");
+      const std::vector<absl::string_view> declared(config_.segments().tags().begin(),
+                                                    config_.segments().tags().end());
+      if (absl::Status s = ValidateTag(t.tag(), declared, "tag.tag"); !s.ok()) return s;
       if (text::CountCodePoints(t.tag()) > limits::kMaxTagCodePoints) {
         return InvalidField("tag.tag",
                             absl::StrCat("at most ", limits::kMaxTagCodePoints, " characters"));

@@ -97,7 +97,21 @@ absl::Status ValidateRfm(const v1::RfmConfig& rfm) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateTags(const v1::SegmentsConfig& c) {
+  for (int i = 0; i < c.tags_size(); ++i) {
+    const std::string at = absl::StrCat("segments.tags[", i, "]");
+    if (c.tags(i).empty()) return InvalidField(at, "must not be empty");
+    for (int j = 0; j < i; ++j) {
+      if (c.tags(j) == c.tags(i)) {
+        return InvalidField(at, absl::StrCat("duplicate tag '", c.tags(i), "'"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateDefinitions(const v1::SegmentsConfig& c, int longest) {
+  const std::vector<absl::string_view> tags(c.tags().begin(), c.tags().end());
   for (int i = 0; i < c.segments_size(); ++i) {
     const v1::SegmentDefinition& d = c.segments(i);
     const std::string at = absl::StrCat("segments.segments[", i, "]");
@@ -108,7 +122,7 @@ absl::Status ValidateDefinitions(const v1::SegmentsConfig& c, int longest) {
       }
     }
     if (!d.has_predicate()) return InvalidField(at + ".predicate", "required");
-    if (absl::Status st = ValidatePredicate(d.predicate(), at + ".predicate", longest); !st.ok()) {
+    if (absl::Status st = ValidatePredicate(d.predicate(), at + ".predicate", longest, tags); !st.ok()) {
       return st;
     }
   }
@@ -223,6 +237,7 @@ absl::Status Segments::ValidateConfig(const v1::CommunityConfig& config) {
   if (absl::Status st = ValidateSeed(c.seed()); !st.ok()) return st;
   if (absl::Status st = ValidateOrbit(c.orbit(), s.orbit); !st.ok()) return st;
   if (absl::Status st = ValidateRfm(c.rfm()); !st.ok()) return st;
+  if (absl::Status st = ValidateTags(c); !st.ok()) return st;
   if (absl::Status st = ValidateDefinitions(c, s.longest); !st.ok()) return st;
   if (absl::Status st = ValidateHealthStandards(config, s.longest); !st.ok()) return st;
   return ValidateDyingAndRisk(c, s.longest);

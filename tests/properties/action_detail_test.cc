@@ -3,6 +3,8 @@
 // and carries out a catch-up AdvanceTo's actions each as of its own time.
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/random_events.h"
@@ -57,6 +59,103 @@ void ExpectDetail(const v1::Action& a) {
     default:
       break;
   }
+}
+
+using Detail = v1::Action::DetailCase;
+
+// The detail each kind may carry (action.proto); an empty list: the envelope
+// says everything. A kind missing here fails EveryKindHasADeclaredDetail.
+const absl::flat_hash_map<v1::ActionKind, std::vector<Detail>>& DetailsOf() {
+  static const auto* table = new absl::flat_hash_map<v1::ActionKind, std::vector<Detail>>{
+      {v1::ACTION_KIND_ADMIT, {v1::Action::kAdmit}},
+      {v1::ACTION_KIND_REFUSE, {v1::Action::kNotice}},
+      {v1::ACTION_KIND_WAITLIST, {v1::Action::kWaitlist}},
+      {v1::ACTION_KIND_AWAIT_APPROVAL, {}},
+      {v1::ACTION_KIND_OPEN_GROUP, {v1::Action::kOpenGroup}},
+      {v1::ACTION_KIND_WELCOME, {v1::Action::kNotice}},
+      {v1::ACTION_KIND_SEND_HANDBOOK, {v1::Action::kNotice}},
+      {v1::ACTION_KIND_REMIND, {v1::Action::kNotice}},
+      {v1::ACTION_KIND_REMOVE, {v1::Action::kExit}},
+      {v1::ACTION_KIND_BAN, {v1::Action::kExit}},
+      {v1::ACTION_KIND_MOVE, {}},
+      {v1::ACTION_KIND_TAKE_DEPOSIT, {v1::Action::kDeposit}},
+      {v1::ACTION_KIND_REFUND_DEPOSIT, {v1::Action::kDeposit}},
+      {v1::ACTION_KIND_FORFEIT_DEPOSIT, {v1::Action::kDeposit}},
+      {v1::ACTION_KIND_DEDUCT_DEPOSIT, {v1::Action::kDeposit}},
+      {v1::ACTION_KIND_SET_ROLE, {v1::Action::kRole}},
+      {v1::ACTION_KIND_ASSIGN_TEAM, {v1::Action::kTeam}},
+      {v1::ACTION_KIND_RECORD_REFERRAL, {}},
+      {v1::ACTION_KIND_LIFT_BAN, {}},
+      {v1::ACTION_KIND_WARN_PRIVATELY, {v1::Action::kNotice}},
+      {v1::ACTION_KIND_ANNOUNCE, {v1::Action::kNotice}},
+      {v1::ACTION_KIND_MUTE, {v1::Action::kMute}},
+      {v1::ACTION_KIND_UNMUTE, {v1::Action::kNotice}},
+      {v1::ACTION_KIND_HIDE_MESSAGE, {v1::Action::kReports}},
+      {v1::ACTION_KIND_FLAG_FOR_ADMIN, {v1::Action::kReports}},
+      {v1::ACTION_KIND_MEDIATE, {}},
+      {v1::ACTION_KIND_REVOKE_STRIKE, {v1::Action::kNotice}},
+      {v1::ACTION_KIND_AWARD_POINTS, {v1::Action::kPoints}},
+      {v1::ACTION_KIND_GRANT_TITLE, {v1::Action::kTitle}},
+      {v1::ACTION_KIND_REVOKE_TITLE, {v1::Action::kTitle}},
+      {v1::ACTION_KIND_GIVE_PRIZE, {v1::Action::kPrize}},
+      {v1::ACTION_KIND_ELIMINATION_WARNING, {v1::Action::kNotice}},
+      {v1::ACTION_KIND_ANNOUNCE_RESULTS, {v1::Action::kNotice}},
+      {v1::ACTION_KIND_SUGGEST_PROMOTION, {}},
+      {v1::ACTION_KIND_DYING_GROUP, {v1::Action::kNotice}},
+      {v1::ACTION_KIND_RISK_ALERT, {v1::Action::kRisk}},
+      {v1::ACTION_KIND_SUGGEST_SPLIT, {v1::Action::kSplit}},
+  };
+  return *table;
+}
+
+// True when one of the deprecated flat fields holds a value.
+bool FillsDeprecatedFields(const v1::Action& a) {
+  return a.amount() != 0 || a.amount_cents() != 0 || a.duration_seconds() != 0 ||
+         !a.text().empty();
+}
+
+TEST(ActionDetail, EveryKindHasADeclaredDetail) {
+  const google::protobuf::EnumDescriptor* kinds = v1::ActionKind_descriptor();
+  for (int i = 0; i < kinds->value_count(); ++i) {
+    const auto kind = static_cast<v1::ActionKind>(kinds->value(i)->number());
+    if (kind == v1::ACTION_KIND_UNSPECIFIED) continue;
+    EXPECT_TRUE(DetailsOf().contains(kind))
+        << kinds->value(i)->name() << ": say in action.proto and in this table which detail it carries";
+  }
+}
+
+// A host reading only `detail` and the envelope loses nothing: no action,
+// of any kind a stream of every event kind produces, keeps a value only in
+// the deprecated fields, and each carries a detail its kind declares.
+TEST(ActionDetail, NoActionKeepsAValueOnlyInTheDeprecatedFields) {
+  absl::flat_hash_set<v1::ActionKind> kinds_seen;
+  const std::pair<absl::string_view, std::vector<testing::WeightedMaker>> streams[] = {
+      {testing::kBusyCommunity, testing::MembershipMakers()},
+      {testing::kAllPartsCommunity, testing::AllPartsMakers()},
+  };
+  for (const auto& [config, makers] : streams) {
+    for (uint32_t seed : {11u, 12u, 13u}) {
+      auto engine = Engine::Create(ParseConfig(config));
+      ASSERT_TRUE(engine.ok()) << engine.status();
+      for (const v1::Event& e : testing::RandomStream(seed, 600, makers, {.members = 30})) {
+        absl::StatusOr<v1::Outcome> out = (*engine)->Step(e);
+        if (!out.ok()) continue;
+        for (const v1::Action& a : out->actions()) {
+          kinds_seen.insert(a.kind());
+          const std::vector<Detail>& allowed = DetailsOf().at(a.kind());
+          if (FillsDeprecatedFields(a)) {
+            EXPECT_NE(a.detail_case(), v1::Action::DETAIL_NOT_SET)
+                << "only deprecated fields: " << a.ShortDebugString();
+          }
+          if (a.detail_case() != v1::Action::DETAIL_NOT_SET) {
+            EXPECT_THAT(allowed, ::testing::Contains(a.detail_case())) << a.ShortDebugString();
+          }
+        }
+      }
+    }
+  }
+  // The streams reach most kinds, so the check above means something.
+  EXPECT_GE(kinds_seen.size(), 25u);
 }
 
 TEST(ActionDetail, EveryActionOfARandomStreamCarriesItsDetailAndDueTime) {

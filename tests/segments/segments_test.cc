@@ -33,7 +33,7 @@ constexpr absl::string_view kFanGroup = R"pb(
       name: "talkers"
       predicate {
         all {
-          items { counter { name: "messages" window_days: 7 op: COMPARISON_GE value: 2 } }
+          items { counter { counter: COUNTER_KIND_MESSAGES window_days: 7 op: COMPARISON_GE value: 2 } }
           items { not { tag: "watch" } }
         }
       }
@@ -407,6 +407,8 @@ TEST(Report, ACommunityStartedInJanuary1970CountsItsFirstDays) {
 TEST(BadInput, UnknownCounterAndBadWindowsAreRejectedAtCreate) {
   v1::CommunityConfig unknown = ParseConfig(kFanGroup);
   unknown.mutable_segments()->mutable_segments(0)->mutable_predicate()->mutable_all()
+      ->mutable_items(0)->mutable_counter()->Clear();
+  unknown.mutable_segments()->mutable_segments(0)->mutable_predicate()->mutable_all()
       ->mutable_items(0)->mutable_counter()->set_name("msgs");
   absl::StatusOr<std::unique_ptr<Engine>> e = Engine::Create(unknown);
   ASSERT_FALSE(e.ok());
@@ -438,6 +440,71 @@ TEST(BadInput, UnknownCounterAndBadWindowsAreRejectedAtCreate) {
   ASSERT_FALSE(e.ok());
   EXPECT_THAT(std::string(e.status().message()),
               HasSubstr("segments.tiers.window_days: must not be negative"));
+}
+
+TEST(Names, TheDeprecatedCounterNameStillWorksAndASlipIsNamed) {
+  // A config written for 0.2 names the counter by string; it still runs.
+  v1::CommunityConfig old = ParseConfig(kFanGroup);
+  v1::CounterCondition& talk = *old.mutable_segments()->mutable_segments(0)
+                                    ->mutable_predicate()->mutable_all()
+                                    ->mutable_items(0)->mutable_counter();
+  talk.clear_counter();
+  talk.set_name("messages");
+  Community c(old);
+  c.Join("a");
+  Post(c, "a", "a0");
+  Post(c, "a", "a1");
+  EXPECT_THAT(*c.engine().SegmentMembers("talkers", c.now()), ElementsAre("a"));
+
+  talk.set_name("message");
+  absl::StatusOr<std::unique_ptr<Engine>> e = Engine::Create(old);
+  ASSERT_FALSE(e.ok());
+  EXPECT_THAT(std::string(e.status().message()),
+              HasSubstr("counter.name: unknown counter 'message' (did you mean 'messages'?)"));
+
+  // Both set and naming different counters: which one was meant is unclear.
+  talk.set_name("shares");
+  talk.set_counter(v1::COUNTER_KIND_MESSAGES);
+  e = Engine::Create(old);
+  ASSERT_FALSE(e.ok());
+  EXPECT_THAT(std::string(e.status().message()),
+              HasSubstr("counter.name: 'shares' is not counter COUNTER_KIND_MESSAGES"));
+
+  talk.clear_name();
+  talk.clear_counter();
+  e = Engine::Create(old);
+  ASSERT_FALSE(e.ok());
+  EXPECT_THAT(std::string(e.status().message()), HasSubstr("counter.counter: required"));
+}
+
+TEST(Names, DeclaredTagsCatchAMistypedTagInEventsAndSegments) {
+  v1::CommunityConfig config = ParseConfig(kFanGroup);
+  config.mutable_segments()->add_tags("watch");
+  config.mutable_segments()->add_tags("vip");
+  Community c(config);
+  c.Join("b");
+  v1::Event tag = c.Make("owner");
+  tag.mutable_tag()->set_member("b");
+  tag.mutable_tag()->set_tag("wacth");
+  c.ExpectRejected(tag, absl::StatusCode::kInvalidArgument,
+                   "tag.tag: unknown tag 'wacth' (did you mean 'watch'?)");
+  tag.mutable_tag()->set_tag("watch");
+  c.Must(tag);
+
+  v1::CommunityConfig typo = config;
+  typo.mutable_segments()->mutable_segments(0)->mutable_predicate()->mutable_all()
+      ->mutable_items(1)->mutable_not_()->set_tag("wach");
+  absl::StatusOr<std::unique_ptr<Engine>> e = Engine::Create(typo);
+  ASSERT_FALSE(e.ok());
+  EXPECT_THAT(std::string(e.status().message()),
+              HasSubstr("items[1].not.tag: unknown tag 'wach' (did you mean 'watch'?)"));
+
+  v1::CommunityConfig twice = config;
+  twice.mutable_segments()->add_tags("vip");
+  e = Engine::Create(twice);
+  ASSERT_FALSE(e.ok());
+  EXPECT_THAT(std::string(e.status().message()),
+              HasSubstr("segments.tags[2]: duplicate tag 'vip'"));
 }
 
 TEST(BadInput, BadSegmentEventsChangeNothing) {
