@@ -6,7 +6,9 @@
 //   rank:  owner > deputy owner > admin > every other role
 //
 // so an admin cannot remove the owner or another admin, and nobody removes
-// the owner. Acts without a target member are allowed to the roles listed
+// the owner. Importing a member is checked the same way against the role
+// they are imported with: an admin imports members, assistants and other
+// non-managing staff, not another admin; nobody imports an owner. Acts without a target member are allowed to the roles listed
 // in AllowedRoles(). Pure functions: thread-safe, O(1).
 #ifndef SHEQUN_AUTHORITY_H_
 #define SHEQUN_AUTHORITY_H_
@@ -39,6 +41,7 @@ enum class OperatorAct {
   kOpenPoll,       // open or close a poll
   kTag,            // tag or untag a member
   kRecordActivity, // record a group activity held (lecture, meetup)
+  kImportMember,   // record a member already in a group, with a role below one's own
 };
 
 // Every act, for table-driven tests and documentation.

@@ -46,6 +46,7 @@
 #include "shequn/v1/action.pb.h"
 #include "shequn/v1/config.pb.h"
 #include "shequn/v1/event.pb.h"
+#include "shequn/v1/member.pb.h"
 #include "shequn/v1/points.pb.h"
 #include "shequn/v1/report.pb.h"
 #include "shequn/v1/rules.pb.h"
@@ -108,8 +109,8 @@ class SHEQUN_EXPORT Engine {
   absl::StatusOr<v1::Outcome> Apply(const v1::Event& event);
 
   // Runs everything time alone triggers up to and including `time_ms`, for
-  // a host's clock tick between events:
-  // ritual reminders and removals, mute expiries, period-end awards,
+  // a host's clock tick between events: ritual reminders and removals,
+  // inactivity purges, mute expiries, period-end awards,
   // eliminations, health alerts. OutOfRange if `time_ms` is before the last
   // event. O(k log n) for k timers due.
   absl::StatusOr<v1::Outcome> AdvanceTo(int64_t time_ms);
@@ -130,6 +131,14 @@ class SHEQUN_EXPORT Engine {
 
   // One member's record, or NotFound. O(1) expected.
   absl::StatusOr<v1::MemberRecord> Member(absl::string_view member_id) const;
+
+  // Who the inactivity purge of group `group_id` (config groups[i].purge)
+  // would warn or remove by `as_of_ms` if nobody spoke until then, and
+  // when, soonest first. `as_of_ms` is read as in Report. NotFound for an
+  // unknown group. O(k) for the k purge steps of the whole community due by
+  // then.
+  absl::StatusOr<v1::PurgePreview> PurgePreview(absl::string_view group_id,
+                                                int64_t as_of_ms) const;
 
   // ---- Rules. ------------------------------------------------------------
 

@@ -84,6 +84,11 @@ inline constexpr int kMaxNesting = 100;
 // ---- State. --------------------------------------------------------------
 // Distinct member ids one community remembers (past members included).
 inline constexpr size_t kMaxMembers = 1'000'000;
+// The largest member number (编号) an imported member may carry; numbers the
+// engine hands out continue above the largest one imported.
+inline constexpr uint32_t kMaxMemberNumber = 100'000'000;
+// The inactivity purge's periods, in days (groups[i].purge): ten years.
+inline constexpr uint32_t kMaxPurgeDays = 3650;
 
 }  // namespace shequn::limits
 

@@ -6,6 +6,7 @@ void Finish(v1::Action& a, int64_t due_ms) {
   a.set_due_ms(due_ms);
   switch (a.kind()) {
     case v1::ACTION_KIND_ADMIT:
+    case v1::ACTION_KIND_IMPORTED:
       a.mutable_admit()->set_member_number(static_cast<uint32_t>(a.amount()));
       return;
     case v1::ACTION_KIND_WAITLIST:

@@ -163,6 +163,7 @@ void Engine::State::Dispatch(const v1::Event& e, v1::Outcome& out) {
   } else {
     segments.Apply(e, out);
   }
+  membership.Touch(e);  // any act counts as activity for the purge
   CarryOutFrom(0, e.time_ms(), out);
   // Every part sees every event once its owner is done, in a fixed order.
   int first = out.actions_size();
@@ -445,6 +446,12 @@ absl::StatusOr<v1::MemberRecord> Engine::Member(absl::string_view member_id) con
   v1::MemberRecord record;
   state_->membership.SaveMember(*m, &record);
   return record;
+}
+
+absl::StatusOr<v1::PurgePreview> Engine::PurgePreview(absl::string_view group_id,
+                                                      int64_t as_of_ms) const {
+  return state_->membership.PreviewPurge(
+      group_id, std::clamp(as_of_ms, state_->last_time_ms, limits::kMaxTimeMs));
 }
 
 absl::StatusOr<std::vector<v1::AuditEntry>> Engine::Audit(absl::string_view member_id) const {

@@ -179,6 +179,12 @@ Membership::Seat Membership::FindSeat(int32_t wanted) const {
   const uint32_t quota = config_.admission().community_quota();
   const v1::OverflowPolicy policy = config_.admission().overflow();
   const bool community_full = quota != 0 && active_count_ >= quota;
+  // No seat helps a newcomer the engine cannot put in a team.
+  if (TeamsFull()) {
+    return {config_.teams().when_full() == v1::TEAMS_FULL_POLICY_WAITLIST ? Seat::kWaitlist
+                                                                           : Seat::kRefuse,
+            wanted, true};
+  }
   if (!community_full && groups_[wanted].headcount < groups_[wanted].capacity) {
     return {Seat::kAdmit, wanted};
   }
@@ -219,6 +225,7 @@ int32_t Membership::OpenOverflowGroup(int32_t from, int64_t now, v1::Outcome& ou
   g.stage = groups_[from].stage;
   g.capacity = groups_[from].capacity;
   g.working_size = groups_[from].working_size;
+  g.config = groups_[from].config;
   const int32_t index = static_cast<int32_t>(groups_.size());
   group_by_id_.emplace(g.id, index);
   v1::Action& open = AddAction(out, v1::ACTION_KIND_OPEN_GROUP, "admission.overflow", "");
@@ -241,19 +248,26 @@ void Membership::SeatOrQueue(MemberIndex m, int32_t wanted, int64_t now, v1::Out
       member.status = v1::MEMBER_STATUS_WAITLISTED;
       member.group = wanted;
       waitlist_.push_back(m);
-      v1::Action& w = AddAction(out, v1::ACTION_KIND_WAITLIST, "admission.overflow", member.id);
+      v1::Action& w = AddAction(out, v1::ACTION_KIND_WAITLIST,
+                                seat.teams_full ? "teams.when_full" : "admission.overflow",
+                                member.id);
       w.set_group(groups_[wanted].id);
       w.set_amount(static_cast<int64_t>(waitlist_.size()));
       return;
     }
     case Seat::kRefuse: {
+      const char* reason = seat.teams_full ? "teams.full" : "admission.quota";
       member.status = v1::MEMBER_STATUS_REFUSED;
-      member.exit_reason = "admission.quota";
+      member.exit_reason = reason;
       member.deposit_cents = 0;
-      v1::Action& r = AddAction(out, v1::ACTION_KIND_REFUSE, "admission.overflow", member.id);
-      r.set_reason("admission.quota");
+      v1::Action& r = AddAction(out, v1::ACTION_KIND_REFUSE,
+                                seat.teams_full ? "teams.when_full" : "admission.overflow",
+                                member.id);
+      r.set_reason(reason);
       r.set_group(groups_[wanted].id);
-      r.set_text(absl::StrCat("group '", groups_[wanted].id, "' is full"));
+      r.set_text(seat.teams_full
+                     ? absl::StrCat("every team is full (", config_.teams().max_size(), ")")
+                     : absl::StrCat("group '", groups_[wanted].id, "' is full"));
       return;
     }
   }
@@ -275,10 +289,11 @@ void Membership::SeatFromWaitlist(int64_t now, v1::Outcome& out) {
 void Membership::Admit(MemberIndex m, int32_t g, int64_t now, absl::string_view rule,
                        v1::Outcome& out) {
   Member& member = members_[m];
-  if (member.number == 0) member.number = next_number_++;
+  if (member.number == 0) GiveNumber(m, next_number_);
   member.status = v1::MEMBER_STATUS_ACTIVE;
   member.group = g;
-  member.joined_ms = now;
+  member.joined_ms = member.last_active_ms = now;
+  member.purge_warned_ms = 0;
   ++groups_[g].headcount;
   ++active_count_;
   v1::Action& admit = AddAction(out, v1::ACTION_KIND_ADMIT, rule, member.id);
@@ -290,8 +305,9 @@ void Membership::Admit(MemberIndex m, int32_t g, int64_t now, absl::string_view 
     AddAction(out, v1::ACTION_KIND_RECORD_REFERRAL, "admission.referral", member.id)
         .set_target_member(members_[member.inviter].id);
   }
-  AutoAssignTeam(m, out);
+  AutoAssignTeam(m, "teams.assignment", out);
   StartRitual(m, now, out);
+  ArmPurge(m);
 }
 
 }  // namespace shequn::membership

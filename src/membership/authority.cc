@@ -18,7 +18,7 @@ constexpr std::array kActs = {
     OperatorAct::kRevokeStrike, OperatorAct::kAdjustPoints,
     OperatorAct::kGrantTitle,   OperatorAct::kAssignTask,
     OperatorAct::kOpenPoll,     OperatorAct::kTag,
-    OperatorAct::kRecordActivity,
+    OperatorAct::kRecordActivity, OperatorAct::kImportMember,
 };
 
 // Lower is more senior. Only owner, deputy owner and admin manage members.
@@ -51,6 +51,7 @@ bool RoleMay(Role actor, OperatorAct act) {
     case OperatorAct::kRevokeStrike:
     case OperatorAct::kAdjustPoints:
     case OperatorAct::kGraduate:
+    case OperatorAct::kImportMember:
       return IsManager(actor);
     case OperatorAct::kApprove:
       return IsManager(actor) || actor == v1::ROLE_ASSISTANT ||
@@ -116,6 +117,7 @@ absl::string_view OperatorActName(OperatorAct act) {
     case OperatorAct::kOpenPoll: return "open_poll";
     case OperatorAct::kTag: return "tag";
     case OperatorAct::kRecordActivity: return "record_activity";
+    case OperatorAct::kImportMember: return "import_member";
   }
   return "unknown";
 }
@@ -149,7 +151,8 @@ absl::Status Authorize(Role actor, OperatorAct act,
                  act == OperatorAct::kUnban || act == OperatorAct::kMove ||
                  act == OperatorAct::kSetRole ||
                  act == OperatorAct::kSanction ||
-                 act == OperatorAct::kGraduate;
+                 act == OperatorAct::kGraduate ||
+                 act == OperatorAct::kImportMember;
   if (manages && Rank(actor) >= Rank(*target) && IsManager(*target)) {
     return absl::PermissionDeniedError(
         absl::StrCat("member: the role ", RoleName(actor), " may not ",

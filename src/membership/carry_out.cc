@@ -23,6 +23,8 @@ void Membership::CarryOutExit(const v1::Action& a, MemberIndex m, int64_t now,
                               v1::Outcome& out) {
   Member& member = members_[m];
   const bool ban = a.kind() == v1::ACTION_KIND_BAN;
+  // Whatever another part decides, the owner stays: nobody removes the owner.
+  if (member.role == v1::ROLE_OWNER) return;
   if (member.status == v1::MEMBER_STATUS_BANNED) return;
   if (!InCommunity(member.status)) {
     if (ban) member.status = v1::MEMBER_STATUS_BANNED;

@@ -1,8 +1,9 @@
 // Deposits (押金): held from the application and taken on admission;
 // refunded on graduation, at the end of the community and to a member who
 // goes before being seated; forfeited by a seated member who leaves or is
-// removed; deducted by other parts' decisions, which remove the member when
-// the deposit runs out.
+// removed (by an operator, the ladder, the ritual or the purge alike);
+// deducted by other parts' decisions, which remove the member when the
+// deposit runs out.
 #include <algorithm>
 
 #include "base/actions.h"
@@ -49,8 +50,12 @@ void Membership::DeductDeposit(const v1::Action& a, int action_index, MemberInde
   const int64_t taken = std::min(a.amount_cents(), member.deposit_cents);
   out.mutable_actions(action_index)->set_amount_cents(taken);
   member.deposit_cents -= taken;
-  const bool had_deposit = config_.admission().deposit_cents() > 0;
-  if (!had_deposit || member.deposit_cents != 0 || !member.active()) return;
+  // Only a deduction that empties a deposit removes: staff and imported
+  // members hold none, and the owner is never removed.
+  if (taken == 0 || member.deposit_cents != 0 || !member.active() ||
+      member.role == v1::ROLE_OWNER) {
+    return;
+  }
   v1::Action& r = AddAction(out, v1::ACTION_KIND_REMOVE, "admission.deposit_cents", member.id);
   r.set_reason("deposit.exhausted");
   r.set_category(a.category());

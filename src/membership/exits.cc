@@ -124,6 +124,7 @@ void Membership::ApplyMove(const v1::Event& e, v1::Outcome& out) {
 void Membership::ApplySetRole(const v1::Event& e, v1::Outcome& out) {
   Member& member = members_[*Find(e.set_role().member())];
   member.role = e.set_role().role();
+  ArmPurge(*Find(e.set_role().member()));
   v1::Action& a = AddAction(out, v1::ACTION_KIND_SET_ROLE, "operator.set_role", member.id);
   a.set_text(std::string(RoleName(member.role)));
   a.set_amount(member.role);
@@ -137,6 +138,7 @@ void Membership::Exit(MemberIndex m, int64_t now, v1::MemberStatus status,
   member.exit_reason = std::string(reason);
   member.left_ms = now;
   CancelTimer(m);
+  ArmPurge(m);
   SettleDepositOnExit(member, was, refund, out);
   if (member.team >= 0) {
     --team_sizes_[member.team];

@@ -21,6 +21,7 @@ Membership::Membership(const v1::CommunityConfig& config) : config_(config) {
     group.stage = g.stage();
     group.capacity = g.capacity() == 0 ? kDefaultCapacity : g.capacity();
     group.working_size = g.working_size();
+    group.config = static_cast<int32_t>(groups_.size());
     group_by_id_.emplace(group.id, static_cast<int32_t>(groups_.size()));
     groups_.push_back(std::move(group));
   }
@@ -31,6 +32,7 @@ Membership::Membership(const v1::CommunityConfig& config) : config_(config) {
     member.role = s.role();
     member.nickname = s.nickname();
     member.status = v1::MEMBER_STATUS_ACTIVE;
+    by_number_.emplace(next_number_, m);
     member.number = next_number_++;
     member.rules_accepted = member.nickname_ok = member.introduction_ok =
         member.handbook_ok = member.ritual_complete = true;
@@ -67,6 +69,7 @@ void Membership::MoveSeat(MemberIndex m, int32_t to, int64_t now, v1::Outcome& o
   --groups_[member.group].headcount;
   ++groups_[to].headcount;
   member.group = to;
+  ArmPurge(m);
   SeatFromWaitlist(now, out);
 }
 
@@ -113,6 +116,31 @@ absl::Status Membership::AuthorizeOperator(
   return Authorize(members_[*actor].role, act, target_role);
 }
 
+// ---------------------------------------------------------------- timers
+
+std::optional<int64_t> Membership::NextDue() const {
+  std::optional<int64_t> due;
+  if (!timers_.empty()) due = timers_.begin()->first;
+  if (!purge_timers_.empty() && (!due.has_value() || purge_timers_.begin()->first < *due)) {
+    due = purge_timers_.begin()->first;
+  }
+  return due;
+}
+
+void Membership::RunDue(int64_t now, v1::Outcome& out) {
+  // Ritual and purge timers in one time order, the ritual's first at a tie.
+  for (;;) {
+    const bool ritual = !timers_.empty() && timers_.begin()->first <= now;
+    const bool purge = !purge_timers_.empty() && purge_timers_.begin()->first <= now;
+    if (!ritual && !purge) return;
+    if (ritual && (!purge || timers_.begin()->first <= purge_timers_.begin()->first)) {
+      RunRitualTimer(out);
+    } else {
+      RunPurgeTimer(out);
+    }
+  }
+}
+
 // ---------------------------------------------------------------- dispatch
 
 bool Membership::Handles(v1::Event::KindCase kind) {
@@ -132,6 +160,7 @@ bool Membership::Handles(v1::Event::KindCase kind) {
     case v1::Event::kJoinTeam:
     case v1::Event::kGraduate:
     case v1::Event::kEndCommunity:
+    case v1::Event::kImportMember:
       return true;
     default:
       return false;
@@ -164,6 +193,7 @@ absl::Status Membership::Check(const v1::Event& e) const {
     case v1::Event::kJoinTeam: return CheckJoinTeam(e);
     case v1::Event::kEndCommunity:
       return AuthorizeOperator(e, OperatorAct::kEndCommunity, std::nullopt);
+    case v1::Event::kImportMember: return CheckImport(e);
     default:
       return absl::InternalError("membership: event kind not handled here");
   }
@@ -186,6 +216,7 @@ void Membership::Apply(const v1::Event& e, v1::Outcome& out) {
     case v1::Event::kSetRole: return ApplySetRole(e, out);
     case v1::Event::kJoinTeam: return ApplyJoinTeam(e, out);
     case v1::Event::kEndCommunity: return EndCommunity("operator.end_community", out);
+    case v1::Event::kImportMember: return ApplyImport(e, out);
     default: return;
   }
 }

@@ -11,7 +11,10 @@
 //                           the staff nickname format (checked by nickname.cc)
 //   exits.cc                leave, remove, ban, unban, graduate, move, set role,
 //                           the end of the community
-//   teams.cc                teams picked, assigned and given on admission
+//   teams.cc                teams picked, assigned and given on admission,
+//                           within teams.max_size
+//   import.cc               members recorded as they already are
+//   purge.cc                the inactivity purge: activity, warnings, removals
 //   deposits.cc             deposits taken, refunded, forfeited and deducted
 //   carry_out.cc            carrying out what other parts decided
 //   membership_snapshot.cc  save, load and verify
@@ -37,6 +40,7 @@
 #include "shequn/v1/action.pb.h"
 #include "shequn/v1/config.pb.h"
 #include "shequn/v1/event.pb.h"
+#include "shequn/v1/member.pb.h"
 #include "shequn/v1/snapshot.pb.h"
 
 namespace shequn::membership {
@@ -59,6 +63,9 @@ struct Member {
   int64_t deposit_cents = 0;
   int64_t ritual_deadline_ms = 0;
   int64_t ritual_removal_ms = 0;
+  int64_t last_active_ms = 0;   // the last event they acted in
+  int64_t purge_warned_ms = 0;  // 0 = not warned
+  int64_t purge_due_ms = 0;     // derived: their key in purge_timers_; 0 = none
   MemberIndex inviter = kNoMember;
   uint32_t number = 0;
   uint32_t referrals = 0;
@@ -84,6 +91,9 @@ struct Group {
   uint32_t capacity = 0;
   uint32_t working_size = 0;
   uint32_t headcount = 0;  // derived: active members in the group
+  // derived: the configured group whose settings (the purge) it follows:
+  // itself, or the group it overflowed from; -1 when the config lost it.
+  int32_t config = -1;
 };
 
 class Membership {
@@ -113,9 +123,20 @@ class Membership {
   // Applies a checked event.
   void Apply(const v1::Event& e, v1::Outcome& out);
 
-  // Ritual timers.
+  // Notes that the actor of applied event `e` acted now: an active member's
+  // purge clock starts over, and a warned member is safe again. The engine
+  // calls it for every applied event. O(log n).
+  void Touch(const v1::Event& e);
+
+  // Ritual and purge timers, earliest first. O(log n) per timer run.
   std::optional<int64_t> NextDue() const;
   void RunDue(int64_t now, v1::Outcome& out);
+
+  // Who the purge of group `group` would warn or remove by `as_of_ms`, and
+  // when, soonest first; NotFound for an unknown group. O(k) for the k purge
+  // timers of the whole community due by then.
+  absl::StatusOr<v1::PurgePreview> PreviewPurge(absl::string_view group,
+                                                int64_t as_of_ms) const;
 
   // Carries out a decision another part made (REMOVE, BAN, DEDUCT_DEPOSIT,
   // MOVE) and appends its consequences: forfeited deposits, a seat for the
@@ -149,6 +170,7 @@ class Membership {
   struct Seat {
     enum Kind { kAdmit, kWaitlist, kRefuse } kind;
     int32_t group;
+    bool teams_full = false;  // no team has a place: teams.when_full decided
   };
 
   // --- membership.cc
@@ -181,6 +203,7 @@ class Membership {
   void ApplyIntroduce(const v1::Event& e, v1::Outcome& out);
   void ApplyHandbookAck(const v1::Event& e, v1::Outcome& out);
   void StartRitual(MemberIndex m, int64_t now, v1::Outcome& out);
+  void RunRitualTimer(v1::Outcome& out);
   void UpdateRitual(MemberIndex m, v1::Outcome& out);
   std::string MissingRitualSteps(const Member& m) const;
   void CancelTimer(MemberIndex m);
@@ -201,9 +224,33 @@ class Membership {
   // --- teams.cc
   absl::Status CheckJoinTeam(const v1::Event& e) const;
   void ApplyJoinTeam(const v1::Event& e, v1::Outcome& out);
-  // Puts newly admitted `m` in the smallest team when the engine assigns
-  // teams and `m` has none.
-  void AutoAssignTeam(MemberIndex m, v1::Outcome& out);
+  // Puts newly admitted `m` in the smallest team with a place when the
+  // engine assigns teams and `m` has none. `rule` names who decided.
+  void AutoAssignTeam(MemberIndex m, absl::string_view rule, v1::Outcome& out);
+  // True when the engine assigns teams and every team is at max_size.
+  // O(teams).
+  bool TeamsFull() const;
+  // OK when `team` (empty: one the engine picks) can take one more member;
+  // errors name `field`.
+  absl::Status CheckTeamPlace(absl::string_view team, absl::string_view field) const;
+  void JoinTeam(MemberIndex m, int32_t t);
+
+  // --- import.cc
+  absl::Status CheckImport(const v1::Event& e) const;
+  absl::Status CheckImportNumber(const v1::ImportMember& im,
+                                 std::optional<MemberIndex> existing) const;
+  void ApplyImport(const v1::Event& e, v1::Outcome& out);
+  void GiveNumber(MemberIndex m, uint32_t number);
+
+  // --- purge.cc
+  // The purge settings of group `g`, or null when it has none.
+  const v1::InactivityPurge* PurgeOf(int32_t g) const;
+  // When `m`'s purge step is due under the config; 0 = never.
+  int64_t PurgeDue(const Member& m) const;
+  // Puts `m`'s purge timer where PurgeDue says, after any change to their
+  // status, group, role or activity. O(log n).
+  void ArmPurge(MemberIndex m);
+  void RunPurgeTimer(v1::Outcome& out);
 
   // --- deposits.cc
   static void TakeDeposit(const Member& member, v1::Outcome& out);
@@ -230,6 +277,8 @@ class Membership {
   absl::Status VerifyCounts() const;
   absl::Status VerifyWaitlist() const;
   void RebuildDerived();
+  // Resolves each group's `config` index from the config by id.
+  void LinkGroupConfigs();
 
   const v1::CommunityConfig& config_;
   std::vector<Member> members_;
@@ -242,6 +291,10 @@ class Membership {
   absl::flat_hash_map<std::string, uint32_t> opened_per_base_;
   std::deque<MemberIndex> waitlist_;
   absl::btree_set<std::pair<int64_t, MemberIndex>> timers_;  // derived
+  // derived: (due, member) of every member the purge may warn or remove.
+  absl::btree_set<std::pair<int64_t, MemberIndex>> purge_timers_;
+  // derived: who carries each member number; numbers are never reused.
+  absl::flat_hash_map<uint32_t, MemberIndex> by_number_;
   uint32_t next_number_ = 1;
   uint32_t active_count_ = 0;  // derived
 };

@@ -19,6 +19,32 @@ absl::Status TooMany(absl::string_view path, int n, int limit) {
   return InvalidField(path, absl::StrCat(n, " entries, limit ", limit));
 }
 
+absl::Status ValidatePurge(const v1::InactivityPurge& p, const std::string& at) {
+  for (const auto& [field, days] : {std::pair<const char*, uint32_t>{"warn_after_days",
+                                                                     p.warn_after_days()},
+                                    {"remove_after_days", p.remove_after_days()}}) {
+    if (days > limits::kMaxPurgeDays) {
+      return InvalidField(absl::StrCat(at, ".", field),
+                          absl::StrCat(days, " days, limit ", limits::kMaxPurgeDays));
+    }
+  }
+  if (absl::Status s = TooLong(at + ".notice", p.notice(), limits::kMaxTextBytes); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = TooMany(at + ".exempt_roles", p.exempt_roles_size(),
+                               limits::kMaxConfigEntries);
+      !s.ok()) {
+    return s;
+  }
+  for (int i = 0; i < p.exempt_roles_size(); ++i) {
+    const v1::Role role = p.exempt_roles(i);
+    if (role == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(role)) {
+      return InvalidField(absl::StrCat(at, ".exempt_roles[", i, "]"), "unknown role");
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateGroups(const v1::CommunityConfig& c) {
   if (c.groups_size() == 0) return InvalidField("groups", "at least one group is required");
   if (absl::Status s = TooMany("groups", c.groups_size(), limits::kMaxGroups); !s.ok()) return s;
@@ -42,6 +68,7 @@ absl::Status ValidateGroups(const v1::CommunityConfig& c) {
       return InvalidField(at + ".working_size",
                      absl::StrCat(g.working_size(), " exceeds capacity ", capacity));
     }
+    if (absl::Status s = ValidatePurge(g.purge(), at + ".purge"); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -219,6 +246,9 @@ absl::Status ValidateTeams(const v1::TeamsConfig& t) {
   }
   if (t.max_size() != 0 && t.min_size() > t.max_size()) {
     return InvalidField("teams.min_size", absl::StrCat(t.min_size(), " exceeds max_size ", t.max_size()));
+  }
+  if (!v1::TeamsFullPolicy_IsValid(t.when_full())) {
+    return InvalidField("teams.when_full", "unknown policy");
   }
   if (t.assignment() == v1::TEAM_ASSIGNMENT_SMALLEST && t.names_size() == 0) {
     return InvalidField("teams.names", "required when teams are assigned");

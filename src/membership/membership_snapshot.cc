@@ -19,6 +19,7 @@ struct Loaded {
   absl::flat_hash_map<std::string, int32_t> group_by_id;
   std::vector<Member> members;
   absl::flat_hash_map<std::string, MemberIndex> by_id;
+  absl::flat_hash_map<uint32_t, MemberIndex> by_number;
   std::deque<MemberIndex> waitlist;
 };
 
@@ -89,6 +90,8 @@ Member MemberFromRecord(const v1::MemberRecord& r) {
   m.ritual_removal_ms = r.ritual().removal_ms();
   m.referrals = r.referrals();
   m.exit_reason = r.exit_reason();
+  m.last_active_ms = r.last_active_ms();
+  m.purge_warned_ms = r.purge_warned_ms();
   return m;
 }
 
@@ -132,6 +135,17 @@ absl::Status LoadMember(const v1::MembershipState& state, int i,
   }
   if (r.number() >= state.next_number()) {
     return InvalidField(at + ".number", "not below next_number");
+  }
+  if (r.number() != 0 && !loaded.by_number.emplace(r.number(), i).second) {
+    return InvalidField(at + ".number", absl::StrCat("number ", r.number(), " is held twice"));
+  }
+  for (const auto& [field, ms] : {std::pair<const char*, int64_t>{"last_active_ms",
+                                                                  r.last_active_ms()},
+                                  {"purge_warned_ms", r.purge_warned_ms()}}) {
+    if (ms < 0 || ms > limits::kMaxTimeMs) {
+      return InvalidField(absl::StrCat(at, ".", field),
+                          absl::StrCat(ms, " is outside 0..", limits::kMaxTimeMs));
+    }
   }
   Member m = MemberFromRecord(r);
   if (absl::Status s = PlaceMember(r, at, config, loaded, m); !s.ok()) return s;
@@ -267,6 +281,8 @@ void Membership::SaveMember(MemberIndex index, v1::MemberRecord* r) const {
   p->set_removal_ms(m.ritual_removal_ms);
   r->set_referrals(m.referrals);
   r->set_exit_reason(m.exit_reason);
+  r->set_last_active_ms(m.last_active_ms);
+  r->set_purge_warned_ms(m.purge_warned_ms);
 }
 
 // ---------------------------------------------------------------- load
@@ -280,6 +296,7 @@ absl::Status Membership::Load(const v1::MembershipState& state) {
   members_ = std::move(loaded.members);
   groups_ = std::move(loaded.groups);
   by_id_ = std::move(loaded.by_id);
+  by_number_ = std::move(loaded.by_number);
   group_by_id_ = std::move(loaded.group_by_id);
   waitlist_ = std::move(loaded.waitlist);
   next_number_ = state.next_number();
@@ -297,6 +314,21 @@ void Membership::RebuildDerived() {
   team_sizes_ = std::move(d.team_sizes);
   active_count_ = d.active;
   timers_ = std::move(d.timers);
+  LinkGroupConfigs();
+  purge_timers_.clear();
+  for (MemberIndex m = 0; m < members_.size(); ++m) {
+    members_[m].purge_due_ms = 0;
+    ArmPurge(m);
+  }
+}
+
+void Membership::LinkGroupConfigs() {
+  absl::flat_hash_map<absl::string_view, int32_t> configured;
+  for (int i = 0; i < config_.groups_size(); ++i) configured.emplace(config_.groups(i).id(), i);
+  for (Group& g : groups_) {
+    auto it = configured.find(g.opened_from.empty() ? g.id : g.opened_from);
+    g.config = it == configured.end() ? -1 : it->second;
+  }
 }
 
 // ---------------------------------------------------------------- verify
@@ -351,6 +383,18 @@ absl::Status Membership::VerifyMember(MemberIndex m) const {
     return absl::InternalError(
         absl::StrCat("membership: member '", member.id, "' has no ritual timer at ", due));
   }
+  if (const int64_t due = PurgeDue(member);
+      due != member.purge_due_ms || (due > 0 && !purge_timers_.contains({due, m}))) {
+    return absl::InternalError(
+        absl::StrCat("membership: member '", member.id, "' has no purge timer at ", due));
+  }
+  if (member.number != 0) {
+    auto holder = by_number_.find(member.number);
+    if (holder == by_number_.end() || holder->second != m) {
+      return absl::InternalError(absl::StrCat("membership: number ", member.number,
+                                              " of member '", member.id, "' is not indexed"));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -371,6 +415,16 @@ absl::Status Membership::VerifyCounts() const {
   if (d.active != active_count_) return Mismatch("the active count", active_count_, d.active);
   if (d.timers.size() != timers_.size()) {
     return Mismatch("the number of ritual timers", timers_.size(), d.timers.size());
+  }
+  const size_t purged = std::count_if(members_.begin(), members_.end(),
+                                      [](const Member& m) { return m.purge_due_ms != 0; });
+  if (purged != purge_timers_.size()) {
+    return Mismatch("the number of purge timers", purge_timers_.size(), purged);
+  }
+  const size_t numbered = std::count_if(members_.begin(), members_.end(),
+                                        [](const Member& m) { return m.number != 0; });
+  if (numbered != by_number_.size()) {
+    return Mismatch("the number index size", by_number_.size(), numbered);
   }
   return absl::OkStatus();
 }

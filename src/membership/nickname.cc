@@ -59,10 +59,18 @@ std::string NicknameMismatch(absl::string_view nickname,
   if (format.fields_size() == 0) return "";
   std::vector<absl::string_view> parts =
       absl::StrSplit(nickname, format.separator());
-  if (static_cast<int>(parts.size()) != format.fields_size()) {
-    return absl::StrCat("has ", parts.size(), " fields, expected ",
-                        format.fields_size(), " (", DescribeFormat(format),
-                        ")");
+  // A member who leaves out a field is told which one, not a count.
+  if (static_cast<int>(parts.size()) < format.fields_size()) {
+    std::vector<absl::string_view> missing;
+    for (int i = static_cast<int>(parts.size()); i < format.fields_size(); ++i) {
+      missing.push_back(format.fields(i).name());
+    }
+    return absl::StrCat(absl::StrJoin(missing, ", "), " missing (format ",
+                        DescribeFormat(format), ")");
+  }
+  if (static_cast<int>(parts.size()) > format.fields_size()) {
+    return absl::StrCat("has ", parts.size() - format.fields_size(),
+                        " field(s) too many (format ", DescribeFormat(format), ")");
   }
   for (int i = 0; i < format.fields_size(); ++i) {
     const v1::NicknameField& f = format.fields(i);

@@ -19,7 +19,9 @@ absl::Status ValidateNicknameFormat(const v1::NicknameFormat& format,
 bool IsEmptyFormat(const v1::NicknameFormat& format);
 
 // Empty when `nickname` (valid UTF-8) matches `format`; otherwise a short
-// human-readable reason such as "field 2 (公司或职业) is empty". O(|nickname|).
+// human-readable reason naming the field, such as "所在城市 missing (format
+// 姓名|公司或职业|所在城市)" or "field 2 (公司或职业) has 0 characters, at
+// least 1 needed". O(|nickname|).
 std::string NicknameMismatch(absl::string_view nickname,
                              const v1::NicknameFormat& format);
 

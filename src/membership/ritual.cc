@@ -149,6 +149,10 @@ void Membership::UpdateRitual(MemberIndex m, v1::Outcome& out) {
   if (!MissingRitualSteps(member).empty()) return;
   member.ritual_complete = true;
   CancelTimer(m);
+  // Without steps there is no ritual to finish, so nothing to announce.
+  if (config_.ritual().steps_size() == 0) return;
+  AddAction(out, v1::ACTION_KIND_ONBOARDED, "ritual.steps", member.id)
+      .set_group(groups_[member.group].id);
 }
 
 void Membership::CancelTimer(MemberIndex m) {
@@ -159,35 +163,28 @@ void Membership::CancelTimer(MemberIndex m) {
 
 // ---------------------------------------------------------------- timers
 
-std::optional<int64_t> Membership::NextDue() const {
-  if (timers_.empty()) return std::nullopt;
-  return timers_.begin()->first;
-}
-
-void Membership::RunDue(int64_t now, v1::Outcome& out) {
-  while (!timers_.empty() && timers_.begin()->first <= now) {
-    const auto [due, m] = *timers_.begin();
-    timers_.erase(timers_.begin());
-    Member& member = members_[m];
-    if (!member.active() || member.ritual_complete) continue;
-    if (!member.reminded) {
-      member.reminded = true;
-      const int64_t grace = config_.ritual().grace_seconds() == 0
-                                ? kDefaultGraceSeconds
-                                : config_.ritual().grace_seconds();
-      member.ritual_removal_ms = due + grace * kMillis;
-      timers_.insert({member.ritual_removal_ms, m});
-      Remind(out, "ritual.deadline_seconds", member, "ritual.incomplete",
-             MissingRitualSteps(member))
-          .set_group(groups_[member.group].id);
-      continue;
-    }
-    v1::Action& r = AddAction(out, v1::ACTION_KIND_REMOVE, "ritual.grace_seconds", member.id);
-    r.set_reason("ritual.incomplete");
-    r.set_text(MissingRitualSteps(member));
-    r.set_group(groups_[member.group].id);
-    Exit(m, due, v1::MEMBER_STATUS_REMOVED, "ritual.incomplete", false, out);
+void Membership::RunRitualTimer(v1::Outcome& out) {
+  const auto [due, m] = *timers_.begin();
+  timers_.erase(timers_.begin());
+  Member& member = members_[m];
+  if (!member.active() || member.ritual_complete) return;
+  if (!member.reminded) {
+    member.reminded = true;
+    const int64_t grace = config_.ritual().grace_seconds() == 0
+                              ? kDefaultGraceSeconds
+                              : config_.ritual().grace_seconds();
+    member.ritual_removal_ms = due + grace * kMillis;
+    timers_.insert({member.ritual_removal_ms, m});
+    Remind(out, "ritual.deadline_seconds", member, "ritual.incomplete",
+           MissingRitualSteps(member))
+        .set_group(groups_[member.group].id);
+    return;
   }
+  v1::Action& r = AddAction(out, v1::ACTION_KIND_REMOVE, "ritual.grace_seconds", member.id);
+  r.set_reason("ritual.incomplete");
+  r.set_text(MissingRitualSteps(member));
+  r.set_group(groups_[member.group].id);
+  Exit(m, due, v1::MEMBER_STATUS_REMOVED, "ritual.incomplete", false, out);
 }
 
 }  // namespace shequn::membership

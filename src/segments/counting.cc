@@ -19,7 +19,10 @@ constexpr double kLoveMessage = 1, kLoveTopic = 2, kLoveAnswer = 2, kLoveShare =
                  kLoveReactionGiven = 0.25, kLoveReactionReceived = 0.5, kLoveCheckIn = 1,
                  kLoveAttended = 2;
 
-bool IsViolation(v1::ActionKind k) {
+bool IsViolation(const v1::Action& a) {
+  // Silence is not a violation: the purge warns privately too.
+  if (a.reason() == "purge.inactive") return false;
+  const v1::ActionKind k = a.kind();
   return k == v1::ACTION_KIND_WARN_PRIVATELY || k == v1::ACTION_KIND_MUTE ||
          k == v1::ACTION_KIND_HIDE_MESSAGE || k == v1::ACTION_KIND_DEDUCT_DEPOSIT ||
          k == v1::ACTION_KIND_BAN;
@@ -114,15 +117,19 @@ void Segments::Apply(const v1::Event& e, v1::Outcome& out) {
 }
 
 void Segments::ApplyPurchase(const v1::Event& e, v1::Outcome& out) {
-  const MemberIndex m = *members_.Find(e.actor());
-  const uint32_t day = DayOf(e.time_ms());
+  RecordPurchase(*members_.Find(e.actor()), e.time_ms(), e.purchase().amount_cents(),
+                 e.purchase().trial(), out);
+}
+
+void Segments::RecordPurchase(MemberIndex m, int64_t now, int64_t cents, bool trial,
+                              v1::Outcome& out) {
+  const uint32_t day = DayOf(now);
   Buyer& b = d_.buyers[m];
-  const v1::Purchase& p = e.purchase();
-  if (b.monetary_cents <= limits::kMaxCents * 1000) b.monetary_cents += p.amount_cents();
-  b.last_purchase_ms = e.time_ms();
+  if (b.monetary_cents <= limits::kMaxCents * 1000) b.monetary_cents += cents;
+  b.last_purchase_ms = now;
   const membership::Member& member = members_.member(m);
   const int32_t g = member.active() ? member.group : -1;
-  if (p.trial()) {
+  if (trial) {
     ++b.trial;
     return;
   }
@@ -234,6 +241,9 @@ void Segments::ObserveActions(int64_t now, const v1::Outcome& out, int first,
                               v1::Outcome* add) {
   const uint32_t day = DayOf(now);
   const int n = out.actions_size();
+  // What the actions lead to goes to `add`; timers' consequences are dropped.
+  v1::Outcome ignored;
+  v1::Outcome& consequences = add != nullptr ? *add : ignored;
   for (int i = first; i < n; ++i) {
     const v1::Action& a = out.actions(i);
     std::optional<MemberIndex> m = members_.Find(a.member());
@@ -241,7 +251,7 @@ void Segments::ObserveActions(int64_t now, const v1::Outcome& out, int first,
       const int64_t p = int64_t{d_.hot[*m].points} + a.amount();
       d_.hot[*m].points = static_cast<int32_t>(std::clamp<int64_t>(p, INT32_MIN, INT32_MAX));
     }
-    const bool violation = IsViolation(a.kind());
+    const bool violation = IsViolation(a);
     const bool flare = a.kind() == v1::ACTION_KIND_MEDIATE;
     if (violation || flare) {
       std::optional<int32_t> g = members_.FindGroup(a.group());
@@ -253,13 +263,15 @@ void Segments::ObserveActions(int64_t now, const v1::Outcome& out, int first,
         if (a.kind() == v1::ACTION_KIND_BAN) d_.days.Add(*g, day, health::kBans);
       }
     }
-    if (m.has_value() && NamesMember(a.kind())) {
-      if (add != nullptr) {
-        Reconcile(*m, now, *add);
-      } else {
-        v1::Outcome ignored;
-        Reconcile(*m, now, ignored);
-      }
+    if (m.has_value() && a.kind() == v1::ACTION_KIND_IMPORTED) {
+      // Present, but not a new join: growth counts who came, not who was there.
+      d_.hot[*m].group_seen = members_.member(*m).group;
+    }
+    if (m.has_value() && NamesMember(a.kind())) Reconcile(*m, now, consequences);
+    if (m.has_value() && a.kind() == v1::ACTION_KIND_ADMIT &&
+        config_.admission().fee_counts_as_purchase() &&
+        members_.member(*m).fee_paid_cents > 0) {
+      RecordPurchase(*m, now, members_.member(*m).fee_paid_cents, false, consequences);
     }
   }
 }

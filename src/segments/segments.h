@@ -178,6 +178,9 @@ class Segments {
   void ObserveActions(int64_t now, const v1::Outcome& out, int first, v1::Outcome* add);
   void ObserveMessage(const v1::Event& e, MemberIndex m);
   void ApplyPurchase(const v1::Event& e, v1::Outcome& out);
+  // A purchase by `m` of `cents` at `now`: buyer stages, the group's
+  // purchase counters, and a promotion along the funnel.
+  void RecordPurchase(MemberIndex m, int64_t now, int64_t cents, bool trial, v1::Outcome& out);
   void StartClock(int64_t now);
   void DailyCheck(uint32_t as_of_day, v1::Outcome& out);
   // Participation of every group over `window` days: active members.

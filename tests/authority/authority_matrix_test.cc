@@ -59,6 +59,7 @@ constexpr ActorRow kWhoMay[] = {
     {OperatorAct::kOpenPoll,       "YYYYYYYNN"},
     {OperatorAct::kTag,            "YYYYYYYYN"},
     {OperatorAct::kRecordActivity, "YYYYYYYNN"},
+    {OperatorAct::kImportMember,   "YYYNNNNNN"},
 };
 
 // Acts that manage a member: rows are actors, columns targets (kRoles
@@ -88,6 +89,11 @@ constexpr TargetGrid kManaging[] = {
                               "NNNNNNNNN", "NNNNNNNNN", "NNNNNNNNN", "NNNNNNNNN"}},
     {OperatorAct::kGraduate, {"NYYYYYYYY", "NNYYYYYYY", "NNNYYYYYY", "NNNNNNNNN", "NNNNNNNNN",
                               "NNNNNNNNN", "NNNNNNNNN", "NNNNNNNNN", "NNNNNNNNN"}},
+    // The target is the role a member is imported with: nobody imports an
+    // owner, and a manager imports only junior managers.
+    {OperatorAct::kImportMember, {"NYYYYYYYY", "NNYYYYYYY", "NNNYYYYYY", "NNNNNNNNN",
+                                  "NNNNNNNNN", "NNNNNNNNN", "NNNNNNNNN", "NNNNNNNNN",
+                                  "NNNNNNNNN"}},
     // Only the owner and deputies unban or change roles.
     {OperatorAct::kUnban, {"NYYYYYYYY", "NNYYYYYYY", "NNNNNNNNN", "NNNNNNNNN", "NNNNNNNNN",
                            "NNNNNNNNN", "NNNNNNNNN", "NNNNNNNNN", "NNNNNNNNN"}},
@@ -253,6 +259,11 @@ const EngineCase kEngineCases[] = {
     {"end_community", OperatorAct::kEndCommunity, [](v1::Event& e) { e.mutable_end_community(); }},
     {"approve", OperatorAct::kApprove, [](v1::Event& e) { e.mutable_approve()->set_member("target"); }},
     {"reject", OperatorAct::kApprove, [](v1::Event& e) { e.mutable_reject()->set_member("target"); }},
+    {"import_member", OperatorAct::kImportMember,
+     [](v1::Event& e) {
+       e.set_group("g2");
+       e.mutable_import_member()->set_member("newcomer");
+     }},
 };
 
 class EngineMatrix : public ::testing::TestWithParam<EngineCase> {};

@@ -7,6 +7,7 @@ namespace shequn {
 namespace {
 
 using ::shequn::testing::Community;
+using ::shequn::testing::Count;
 using ::shequn::testing::Find;
 using ::shequn::testing::kHour;
 using ::shequn::testing::MustFind;
@@ -71,11 +72,36 @@ TEST(Ritual, CompletingEveryStepBeforeTheDeadlineKeepsTheMember) {
   club.Must(Introduce(club, "li", true));
   v1::Event ack = club.Make("li");
   ack.mutable_handbook_ack();
-  club.Must(ack);
+  const v1::Action onboarded = MustFind(club.Must(ack), v1::ACTION_KIND_ONBOARDED, "li");
+  EXPECT_EQ(onboarded.rule(), "ritual.steps");
+  EXPECT_EQ(onboarded.group(), "club");
   EXPECT_TRUE(club.Member("li").ritual().complete());
   v1::Outcome later = club.Advance(3 * 24 * kHour);
   EXPECT_EQ(later.actions_size(), 0);
   EXPECT_EQ(club.Member("li").status(), v1::MEMBER_STATUS_ACTIVE);
+}
+
+TEST(Ritual, TheOnboardedNoticeComesOnceAndOnlyWhenTheLastStepIsDone) {
+  Community club(ParseConfig(kRitual));
+  EXPECT_FALSE(Find(club.Join("li", "小李"), v1::ACTION_KIND_ONBOARDED));
+  EXPECT_FALSE(Find(club.Must(Rename(club, "li", "李雷|设计师|成都")),
+                    v1::ACTION_KIND_ONBOARDED));
+  EXPECT_FALSE(Find(club.Must(Introduce(club, "li", true)), v1::ACTION_KIND_ONBOARDED));
+  v1::Event ack = club.Make("li");
+  ack.mutable_handbook_ack();
+  EXPECT_EQ(Count(club.Must(ack), v1::ACTION_KIND_ONBOARDED), 1);
+  EXPECT_FALSE(Find(club.Must(Rename(club, "li", "李雷|画家|成都")),
+                    v1::ACTION_KIND_ONBOARDED));
+}
+
+TEST(Ritual, ACommunityWithoutARitualSendsNoOnboardedNotice) {
+  Community club(ParseConfig(R"pb(
+    id: "plain"
+    groups { id: "g" stage: FUNNEL_STAGE_RETENTION }
+    roles { staff { member_id: "owner" role: ROLE_OWNER } }
+  )pb"));
+  EXPECT_FALSE(Find(club.Join("li"), v1::ACTION_KIND_ONBOARDED));
+  EXPECT_TRUE(club.Member("li").ritual().complete());
 }
 
 TEST(Ritual, ANewcomerWhoNeverRenamesIsRemindedThenRemoved) {
@@ -130,8 +156,21 @@ TEST(Ritual, NicknamesAreCheckedFieldByFieldInCharacters) {
 
   v1::Outcome missing = club.Must(Rename(club, "li", "小李||北京"));
   EXPECT_THAT(MustFind(missing, v1::ACTION_KIND_REMIND).text(), HasSubstr("公司或职业"));
-  v1::Outcome two = club.Must(Rename(club, "li", "小李|北京"));
-  EXPECT_THAT(MustFind(two, v1::ACTION_KIND_REMIND).text(), HasSubstr("expected 3"));
+}
+
+TEST(Ritual, ANicknameWithoutItsCityIsToldTheCityIsMissing) {
+  Community club(ParseConfig(kRitual));
+  club.Join("li", "小李");
+  v1::Outcome two = club.Must(Rename(club, "li", "小李|设计师"));
+  EXPECT_EQ(MustFind(two, v1::ACTION_KIND_REMIND, "li").text(),
+            "nickname 所在城市 missing (format 姓名|公司或职业|所在城市)");
+  v1::Outcome one = club.Must(Rename(club, "li", "小李"));
+  EXPECT_THAT(MustFind(one, v1::ACTION_KIND_REMIND, "li").text(),
+              HasSubstr("公司或职业, 所在城市 missing"));
+  v1::Outcome four = club.Must(Rename(club, "li", "小李|设计师|成都|四川"));
+  EXPECT_THAT(MustFind(four, v1::ACTION_KIND_REMIND, "li").text(),
+              HasSubstr("1 field(s) too many"));
+  EXPECT_FALSE(club.Member("li").ritual().nickname_ok());
 }
 
 TEST(Ritual, AnIncompleteIntroductionNamesTheMissingFields) {

@@ -99,5 +99,28 @@ TEST(Snapshot, ACorruptSnapshotNamesTheBrokenRecord) {
   EXPECT_THAT(restored.status().message(), HasSubstr("membership.waitlist[0]"));
 }
 
+TEST(Snapshot, ANumberHeldTwiceOrAnActivityTimeOutOfRangeIsRefused) {
+  const v1::CommunityConfig config = ParseConfig(kBusyCommunity);
+  auto engine = Engine::Create(config);
+  v1::CommunitySnapshot snap = (*engine)->Snapshot();
+  snap.mutable_membership()->mutable_members(1)->set_number(
+      snap.membership().members(0).number());
+  absl::StatusOr<std::unique_ptr<Engine>> restored = Engine::Restore(config, testing::Resealed(snap));
+  ASSERT_FALSE(restored.ok());
+  EXPECT_THAT(restored.status().message(), HasSubstr("membership.members[1].number"));
+
+  snap = (*engine)->Snapshot();
+  snap.mutable_membership()->mutable_members(0)->set_last_active_ms(-1);
+  restored = Engine::Restore(config, testing::Resealed(snap));
+  ASSERT_FALSE(restored.ok());
+  EXPECT_THAT(restored.status().message(), HasSubstr("membership.members[0].last_active_ms"));
+
+  snap = (*engine)->Snapshot();
+  snap.mutable_membership()->mutable_members(0)->set_purge_warned_ms(limits::kMaxTimeMs + 1);
+  restored = Engine::Restore(config, testing::Resealed(snap));
+  ASSERT_FALSE(restored.ok());
+  EXPECT_THAT(restored.status().message(), HasSubstr("membership.members[0].purge_warned_ms"));
+}
+
 }  // namespace
 }  // namespace shequn

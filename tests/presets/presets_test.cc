@@ -41,6 +41,14 @@ v1::Event Contribute(Community& c, absl::string_view who, absl::string_view grou
   return e;
 }
 
+TEST(Presets, ChineseCommunitiesCountTheirDaysInChinaTime) {
+  for (const char* name : {"paid_bootcamp", "product_fan_group", "knowledge_community",
+                           "resource_circle", "funnel_trio"}) {
+    EXPECT_EQ(Preset(name).time_zone(), "Asia/Shanghai") << name;
+    EXPECT_TRUE(Engine::Create(Preset(name)).ok()) << name;
+  }
+}
+
 TEST(Presets, PaidBootcampAdmitsPayersSeatsThemInTeamsAndRemovesAdvertisers) {
   Community camp(Preset("paid_bootcamp"));
   v1::Event pay = camp.Make("ann");

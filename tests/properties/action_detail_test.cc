@@ -86,6 +86,8 @@ const absl::flat_hash_map<v1::ActionKind, std::vector<Detail>>& DetailsOf() {
       {v1::ACTION_KIND_ASSIGN_TEAM, {v1::Action::kTeam}},
       {v1::ACTION_KIND_RECORD_REFERRAL, {}},
       {v1::ACTION_KIND_LIFT_BAN, {}},
+      {v1::ACTION_KIND_ONBOARDED, {}},
+      {v1::ACTION_KIND_IMPORTED, {v1::Action::kAdmit}},
       {v1::ACTION_KIND_WARN_PRIVATELY, {v1::Action::kNotice}},
       {v1::ACTION_KIND_ANNOUNCE, {v1::Action::kNotice}},
       {v1::ACTION_KIND_MUTE, {v1::Action::kMute}},

@@ -615,5 +615,39 @@ TEST(Report, TheSameReportPrintsTheSameJson) {
   EXPECT_LT(a->find("\"0-0\""), a->find("\"0-10\""));
 }
 
+TEST(Funnel, APaidAdmissionCountsAsAPurchaseWhenTheOperatorSaysSo) {
+  v1::CommunityConfig config = ParseConfig(kFanGroup);
+  config.mutable_admission()->add_thresholds(v1::THRESHOLD_PAID);
+  config.mutable_admission()->set_fee_cents(9900);
+  config.mutable_admission()->set_fee_counts_as_purchase(true);
+  Community c(config);
+  v1::Event pay = c.Make("ann");
+  pay.mutable_apply()->set_fee_paid_cents(9900);
+  const v1::Outcome admitted = c.Must(pay);
+  // The fee is her first purchase: the funnel suggests the buyers' group.
+  const v1::Action promote = MustFind(admitted, v1::ACTION_KIND_SUGGEST_PROMOTION, "ann");
+  EXPECT_EQ(promote.target_group(), "vip");
+  EXPECT_EQ(promote.reason(), "paying");
+  const v1::Report report = c.engine().Report(c.now());
+  const v1::GroupReport& g1 = GroupIn(report, "g1");
+  EXPECT_EQ(Period(g1, 1).paid_purchases(), 1);
+  EXPECT_EQ(Period(g1, 1).first_purchases(), 1);
+  EXPECT_THAT(*c.engine().MemberSegments("ann", c.now()), ::testing::Contains("buyer:paying"));
+  // A purchase after it is her second.
+  Buy(c, "ann", 5000);
+  EXPECT_EQ(Period(GroupIn(c.engine().Report(c.now()), "g1"), 1).repeat_purchases(), 1);
+}
+
+TEST(Funnel, ByDefaultTheAdmissionFeeIsNotAPurchase) {
+  v1::CommunityConfig config = ParseConfig(kFanGroup);
+  config.mutable_admission()->add_thresholds(v1::THRESHOLD_PAID);
+  config.mutable_admission()->set_fee_cents(9900);
+  Community c(config);
+  v1::Event pay = c.Make("ann");
+  pay.mutable_apply()->set_fee_paid_cents(9900);
+  EXPECT_FALSE(Find(c.Must(pay), v1::ACTION_KIND_SUGGEST_PROMOTION));
+  EXPECT_EQ(Period(GroupIn(c.engine().Report(c.now()), "g1"), 1).paid_purchases(), 0);
+}
+
 }  // namespace
 }  // namespace shequn

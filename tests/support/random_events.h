@@ -226,6 +226,19 @@ inline std::vector<WeightedMaker> MembershipMakers() {
          if (c.OneIn(5)) a->set_inviter(c.Member());
          if (c.OneIn(6)) e.set_group(c.OneOf({"new", "core", "new-2", "nowhere"}));
          if (c.OneIn(4)) (*a->mutable_attributes())["city"] = c.OneOf({"杭州", "上海"});
+         // One application in ten becomes an operator importing the
+         // applicant: decided from what was drawn, drawing nothing more, so
+         // every stream keeps the shape its tests were tuned on.
+         if (e.id().back() != '7') return;
+         v1::ImportMember im;
+         im.set_member(e.actor());
+         im.set_nickname(a->nickname());
+         if (a->attributes().contains("city")) im.set_team("a");
+         if (!a->inviter().empty()) im.set_number(7);
+         if (!a->accepted_rules()) im.set_role(v1::ROLE_ADMIN);
+         e.set_actor(a->deposit_paid_cents() == 0 ? "admin" : "owner");
+         if (e.group().empty()) e.set_group("new");
+         *e.mutable_import_member() = std::move(im);
        }},
       {"leave", 3, [](StreamContext&, v1::Event& e) { e.mutable_leave(); }},
       {"rename", 3,
@@ -349,7 +362,7 @@ inline constexpr absl::string_view kAllPartsCommunity = R"pb(
   utc_offset_seconds: 28800
   groups { id: "new" stage: FUNNEL_STAGE_ACQUISITION capacity: 16 }
   groups { id: "core" stage: FUNNEL_STAGE_RETENTION capacity: 10 working_size: 8 }
-  groups { id: "share" stage: FUNNEL_STAGE_SHARING capacity: 6 }
+  groups { id: "share" stage: FUNNEL_STAGE_SHARING capacity: 6 purge { warn_after_days: 20 remove_after_days: 10 } }
   roles {
     staff { member_id: "owner" role: ROLE_OWNER group_id: "core" }
     staff { member_id: "admin" role: ROLE_ADMIN }
