@@ -162,7 +162,7 @@ LiveBoards::LiveBoards(const v1::CommunityConfig& config, const membership::Memb
 
 LiveBoards::Seat LiveBoards::SeatOf(MemberIndex m) const {
   const membership::Member& member = members_.member(m);
-  if (!member.active() || (ranked_roles_ >> member.role & 1) == 0) return Seat{};
+  if (!member.active() || ((ranked_roles_ >> member.role) & 1) == 0) return Seat{};
   return Seat{true, member.group, member.team};
 }
 

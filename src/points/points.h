@@ -281,7 +281,7 @@ class Points {
   std::vector<Standing> Board(Window w, v1::Metric metric, InScope in_scope,
                               size_t upto = SIZE_MAX) const;
   // Whether `m`'s role is ranked on boards and awards (PointsConfig.ranked_roles).
-  bool Ranked(const membership::Member& m) const { return ranked_roles_ >> m.role & 1; }
+  bool Ranked(const membership::Member& m) const { return (ranked_roles_ >> m.role) & 1; }
   absl::StatusOr<std::vector<Standing>> BoardFor(const v1::BoardQuery& q,
                                                  int64_t now, Window* w) const;
   // The live board for `q`, or nullptr when q is not live (then use
