@@ -163,7 +163,13 @@ class SHEQUN_EXPORT Engine {
   //   2. whoever reached that score in the period first (their last ledger
   //      entry of the period; no entries = reached at the period start);
   //   3. the member who first appeared in the community first.
-  // Only active members are ranked. Boards always agree with the ledger.
+  // Only active members of a ranked role are ranked (PointsConfig.ranked_roles:
+  // by default members, team leaders and KOLs; staff are left out), on boards,
+  // awards and team contests alike. Boards always agree with the ledger.
+  // Entries a period end pays (award places, team-contest wins) are dated at
+  // the last millisecond of the period they reward, so they count on that
+  // period's boards and never on the next one's; each period end decides on
+  // the ledger as the period left it.
   //
   // Live and ledger boards. The engine keeps a live board (an
   // order-statistic tree, shequn::Leaderboard) for the period in progress of
@@ -187,8 +193,15 @@ class SHEQUN_EXPORT Engine {
   absl::StatusOr<int64_t> Balance(absl::string_view member) const;
   // The member's ledger entries, oldest first, and balance. O(L_m).
   absl::StatusOr<v1::MemberLedger> Ledger(absl::string_view member) const;
-  // Balance, check-ins and streaks, tasks, titles. O(check-ins + titles).
+  // Balance, check-ins and streaks, tasks, titles, as of the last event.
+  // O(check-ins + titles).
   absl::StatusOr<v1::MemberPoints> PointsRecord(absl::string_view member) const;
+  // The same as of `as_of_ms`, read as Report reads its time (a time before
+  // the last event is the last event's): current_streak is 0 once a day
+  // before `as_of_ms` was missed. Timers do not run: expiry and decay due by
+  // then show after AdvanceTo. Boards take their "as of" in BoardQuery.at_ms.
+  absl::StatusOr<v1::MemberPoints> PointsRecord(absl::string_view member,
+                                                int64_t as_of_ms) const;
   // The first `k` rows of the board. Live: O(log n + k); ledger:
   // O(log L + E + N log N).
   absl::StatusOr<v1::BoardPage> Leaderboard(const v1::BoardQuery& query,

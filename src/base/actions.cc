@@ -18,8 +18,6 @@ void Finish(v1::Action& a, int64_t due_ms) {
     case v1::ACTION_KIND_REMIND:
     case v1::ACTION_KIND_WARN_PRIVATELY:
     case v1::ACTION_KIND_ANNOUNCE:
-    case v1::ACTION_KIND_ELIMINATION_WARNING:
-    case v1::ACTION_KIND_ANNOUNCE_RESULTS:
     case v1::ACTION_KIND_DYING_GROUP:
     case v1::ACTION_KIND_UNMUTE:
     case v1::ACTION_KIND_REVOKE_STRIKE:
@@ -46,6 +44,17 @@ void Finish(v1::Action& a, int64_t due_ms) {
       if (a.amount() == 0 && a.text().empty()) return;
       a.mutable_reports()->set_reporters(static_cast<uint32_t>(a.amount()));
       a.mutable_reports()->set_reason(a.text());
+      return;
+    case v1::ACTION_KIND_ANNOUNCE_RESULTS:
+      if (a.has_poll_results()) {  // the rest was filled where the poll closed
+        a.mutable_poll_results()->set_text(a.text());
+        return;
+      }
+      a.mutable_notice()->set_text(a.text());
+      return;
+    case v1::ACTION_KIND_ELIMINATION_WARNING:  // the rest was filled where it was built
+      a.mutable_elimination_warning()->set_text(a.text());
+      a.mutable_elimination_warning()->set_seconds_left(a.duration_seconds());
       return;
     case v1::ACTION_KIND_TAKE_DEPOSIT:
     case v1::ACTION_KIND_REFUND_DEPOSIT:

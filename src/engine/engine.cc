@@ -481,9 +481,15 @@ absl::StatusOr<v1::MemberLedger> Engine::Ledger(absl::string_view member) const 
 }
 
 absl::StatusOr<v1::MemberPoints> Engine::PointsRecord(absl::string_view member) const {
+  return PointsRecord(member, state_->last_time_ms);
+}
+
+absl::StatusOr<v1::MemberPoints> Engine::PointsRecord(absl::string_view member,
+                                                      int64_t as_of_ms) const {
   absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member);
   if (!m.ok()) return m.status();
-  return state_->points.RecordOf(*m, state_->last_time_ms);
+  // As Report reads its time (AsOf, below).
+  return state_->points.RecordOf(*m, std::clamp(as_of_ms, state_->last_time_ms, limits::kMaxTimeMs));
 }
 
 absl::StatusOr<v1::BoardPage> Engine::Leaderboard(const v1::BoardQuery& query,

@@ -7,6 +7,27 @@
 #include "points/points.h"
 
 namespace shequn::points {
+namespace {
+
+constexpr absl::string_view kBuiltInKinds[] = {
+    "",       "check_in", "on_topic_message", "referral",
+    "task_on_time", "task_late", "meetup",   "winning_proposal",
+};
+static_assert(std::size(kBuiltInKinds) == v1::PointRuleKind_ARRAYSIZE);
+
+}  // namespace
+
+std::span<const absl::string_view> BuiltInKindNames() { return kBuiltInKinds; }
+
+bool IsBuiltInKind(absl::string_view kind) {
+  return !kind.empty() && std::find(std::begin(kBuiltInKinds), std::end(kBuiltInKinds), kind) !=
+                           std::end(kBuiltInKinds);
+}
+
+absl::string_view RuleKindName(const v1::PointRule& r) {
+  if (r.built_in() == v1::POINT_RULE_KIND_UNSPECIFIED) return r.kind();
+  return kBuiltInKinds[r.built_in()];
+}
 
 std::optional<uint32_t> Points::KindIndex(absl::string_view kind) const {
   auto it = std::lower_bound(kinds_.begin(), kinds_.end(), kind,
@@ -91,7 +112,7 @@ int64_t Points::Earn(MemberIndex m, absl::string_view kind, int64_t time_ms,
     all.week_points += amount;
   }
   if (amount > 0) {
-    Credit(m, amount, absl::StrCat("points.rules[", rule_index, "]"), rule.kind(), event_id,
+    Credit(m, amount, absl::StrCat("points.rules[", rule_index, "]"), RuleKindName(rule), event_id,
            time_ms, /*rule=*/true, out);
   }
   return amount;

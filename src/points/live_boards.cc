@@ -34,6 +34,15 @@ int64_t Scored(v1::Metric metric, int64_t score, const Entry& en) {
 
 }  // namespace
 
+uint32_t RankedRoleMask(const v1::PointsConfig& config) {
+  uint32_t mask = 0;
+  for (int r : config.ranked_roles()) mask |= 1u << r;
+  if (config.ranked_roles_size() == 0) {
+    for (v1::Role r : {v1::ROLE_MEMBER, v1::ROLE_TEAM_LEADER, v1::ROLE_KOL}) mask |= 1u << r;
+  }
+  return mask;
+}
+
 // ---------------------------------------------------------------- Board
 
 std::optional<uint32_t> LiveBoards::Board::Local(MemberIndex m) const {
@@ -122,7 +131,7 @@ absl::Status LiveBoards::ValidateConfig(const v1::CommunityConfig& config) {
 
 LiveBoards::LiveBoards(const v1::CommunityConfig& config, const membership::Membership& members,
                        const Calendar& calendar)
-    : members_(members), calendar_(calendar) {
+    : members_(members), calendar_(calendar), ranked_roles_(RankedRoleMask(config.points())) {
   auto add = [&](v1::Period p, v1::Metric m, v1::Scope s) {
     p = Norm(p), m = Norm(m), s = Norm(s);
     for (const Spec& spec : specs_) {
@@ -153,7 +162,7 @@ LiveBoards::LiveBoards(const v1::CommunityConfig& config, const membership::Memb
 
 LiveBoards::Seat LiveBoards::SeatOf(MemberIndex m) const {
   const membership::Member& member = members_.member(m);
-  if (!member.active()) return Seat{};
+  if (!member.active() || ((ranked_roles_ >> member.role) & 1) == 0) return Seat{};
   return Seat{true, member.group, member.team};
 }
 
@@ -251,7 +260,9 @@ void LiveBoards::OnEntry(const Ledger& ledger, size_t i) {
   if (en.member >= synced_.size() || !synced_[en.member].active) return;
   const Seat seat = synced_[en.member];
   for (Spec& spec : specs_) {
-    if (!Counts(spec.metric, en)) continue;
+    // A period end's entry is dated in the period it rewards, after the
+    // boards rolled to the next one.
+    if (!Counts(spec.metric, en) || en.time_ms < spec.window.start_ms) continue;
     Board* b = BoardOf(spec, seat);
     if (b == nullptr) continue;
     const std::optional<uint32_t> local = b->Local(en.member);

@@ -13,7 +13,8 @@
 // the tiebreak, a board may use any ids: group and team boards use small
 // local ids, so each costs memory for its own members only.
 //
-// Membership. A board holds the active members in its scope as they were at
+// Membership. A board holds the active members of a ranked role
+// (PointsConfig.ranked_roles) in its scope as they were at
 // the last Sync(m); Points calls Sync for every member an event or timer
 // named. A ledger entry updates the boards of the member's synced scope.
 #ifndef SHEQUN_SRC_POINTS_LIVE_BOARDS_H_
@@ -30,6 +31,10 @@
 #include "shequn/v1/config.pb.h"
 
 namespace shequn::points {
+
+// The roles ranked on boards and awards (PointsConfig.ranked_roles): bit r
+// set when Role r is ranked. Default: ROLE_MEMBER, ROLE_TEAM_LEADER, ROLE_KOL.
+uint32_t RankedRoleMask(const v1::PointsConfig& config);
 
 class LiveBoards {
  public:
@@ -95,7 +100,7 @@ class LiveBoards {
     std::vector<Board> boards;  // community: 1; group/team: by index
   };
   struct Seat {
-    bool active = false;
+    bool active = false;  // active and of a ranked role
     int32_t group = membership::kNoGroup;
     int32_t team = -1;
     friend bool operator==(const Seat&, const Seat&) = default;
@@ -111,6 +116,7 @@ class LiveBoards {
 
   const membership::Membership& members_;
   const Calendar& calendar_;
+  uint32_t ranked_roles_;
   std::vector<Spec> specs_;
   std::vector<Seat> synced_;  // by member index
   // The first ledger index of the run of entries at the last entry's time.

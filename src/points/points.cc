@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/actions.h"
+#include "base/closest_name.h"
 #include "shequn/limits.h"
 #include "base/utf8.h"
 
@@ -37,12 +38,49 @@ absl::Status CheckPeriod(v1::Period p, absl::string_view path) {
   return absl::OkStatus();
 }
 
+// A rule's act: built in (the enum, or its deprecated alias in `kind`) or
+// custom; a custom kind a few edits from a built-in alias is taken for a
+// typo unless marked custom, since it would otherwise earn nothing, silently.
+absl::Status CheckRuleKind(const v1::PointRule& r, absl::string_view at) {
+  if (!v1::PointRuleKind_IsValid(r.built_in())) {
+    return InvalidField(absl::StrCat(at, ".built_in"), absl::StrCat("unknown value ", r.built_in()));
+  }
+  if (r.built_in() != v1::POINT_RULE_KIND_UNSPECIFIED) {
+    const absl::string_view alias = RuleKindName(r);
+    if (r.custom()) {
+      return InvalidField(absl::StrCat(at, ".custom"), "a built_in act is not custom");
+    }
+    if (!r.kind().empty() && r.kind() != alias) {
+      return InvalidField(absl::StrCat(at, ".kind"),
+                          absl::StrCat("'", r.kind(), "' contradicts built_in ",
+                                       v1::PointRuleKind_Name(r.built_in()), " ('", alias,
+                                       "'); leave kind empty"));
+    }
+    return absl::OkStatus();
+  }
+  const std::string path = absl::StrCat(at, ".kind");
+  if (r.kind().empty()) return InvalidField(path, "required (or set built_in)");
+  if (IsBuiltInKind(r.kind())) {
+    if (!r.custom()) return absl::OkStatus();
+    return InvalidField(absl::StrCat(at, ".custom"),
+                        absl::StrCat("'", r.kind(), "' is a built-in kind, not a custom one"));
+  }
+  if (r.custom()) return absl::OkStatus();
+  if (std::optional<absl::string_view> near =
+          ClosestName(r.kind(), BuiltInKindNames().subspan(1))) {
+    return InvalidField(path, absl::StrCat("unknown kind '", r.kind(), "' (did you mean '",
+                                           std::string(*near),
+                                           "'?); set custom to earn it by Contribution events"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateRules(const v1::PointsConfig& p) {
   std::vector<std::pair<std::string, int64_t>> seen;
   for (int i = 0; i < p.rules_size(); ++i) {
     const v1::PointRule& r = p.rules(i);
     const std::string at = absl::StrCat("points.rules[", i, "]");
-    if (r.kind().empty()) return InvalidField(absl::StrCat(at, ".kind"), "required");
+    if (auto s = CheckRuleKind(r, at); !s.ok()) return s;
     if (auto s = CheckAmount(r.points(), 1, absl::StrCat(at, ".points")); !s.ok()) return s;
     for (auto [cap, field] : {std::pair{r.daily_cap(), ".daily_cap"}, {r.weekly_cap(), ".weekly_cap"}}) {
       if (auto s = CheckRange(cap, 0, limits::kMaxPoints, absl::StrCat(at, field)); !s.ok()) return s;
@@ -55,9 +93,9 @@ absl::Status ValidateRules(const v1::PointsConfig& p) {
         !s.ok()) {
       return s;
     }
-    std::pair<std::string, int64_t> key(r.kind(), r.effective_from_ms());
+    std::pair<std::string, int64_t> key(RuleKindName(r), r.effective_from_ms());
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
-      return InvalidField(at, absl::StrCat("another rule for kind '", r.kind(),
+      return InvalidField(at, absl::StrCat("another rule for kind '", key.first,
                                       "' takes effect at the same time"));
     }
     seen.push_back(std::move(key));
@@ -135,7 +173,7 @@ absl::Status ValidateOthers(const v1::CommunityConfig& c) {
   if (p.has_elimination()) {
     const v1::PointsElimination& e = p.elimination();
     if (auto s = CheckPeriod(e.period(), "points.elimination.period"); !s.ok()) return s;
-    if (e.lowest_n() == 0 && e.below_points() == 0) {
+    if (e.lowest_n() == 0 && !e.has_below_points()) {
       return InvalidField("points.elimination", "set lowest_n or below_points");
     }
     // Period points go negative with deductions: so may the threshold.
@@ -167,6 +205,11 @@ absl::Status ValidateOthers(const v1::CommunityConfig& c) {
   for (const auto& [value, max, path] : bounded) {
     if (auto s = CheckRange(value, 0, max, path); !s.ok()) return s;
   }
+  for (int i = 0; i < p.ranked_roles_size(); ++i) {
+    if (p.ranked_roles(i) == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(p.ranked_roles(i))) {
+      return InvalidField(absl::StrCat("points.ranked_roles[", i, "]"), "unknown role");
+    }
+  }
   return LiveBoards::ValidateConfig(c);
 }
 
@@ -187,12 +230,12 @@ Points::Points(const v1::CommunityConfig& config,
       members_(members),
       calendar_(config),
       live_(config, members, calendar_) {
-  for (const v1::PointRule& r : cfg_.rules()) kinds_.push_back(r.kind());
+  for (const v1::PointRule& r : cfg_.rules()) kinds_.emplace_back(RuleKindName(r));
   std::sort(kinds_.begin(), kinds_.end());
   kinds_.erase(std::unique(kinds_.begin(), kinds_.end()), kinds_.end());
   rules_by_kind_.resize(kinds_.size());
   for (int i = 0; i < cfg_.rules_size(); ++i) {
-    rules_by_kind_[*KindIndex(cfg_.rules(i).kind())].push_back(i);
+    rules_by_kind_[*KindIndex(RuleKindName(cfg_.rules(i)))].push_back(i);
   }
   for (std::vector<int>& rules : rules_by_kind_) {
     std::sort(rules.begin(), rules.end(), [&](int a, int b) {
@@ -202,6 +245,7 @@ Points::Points(const v1::CommunityConfig& config,
   ttl_ms_ = static_cast<int64_t>(cfg_.expiry().expire_after_days()) * kDayMs;
   max_adjustment_ = cfg_.max_adjustment() == 0 ? kDefaultMaxAdjustment : cfg_.max_adjustment();
   decay_percent_ = cfg_.decay().percent();
+  ranked_roles_ = RankedRoleMask(cfg_);
   decay_days_ = cfg_.decay().period_days() == 0 ? 30 : cfg_.decay().period_days();
   d_.award_due.assign(cfg_.awards_size(), 0);
   d_.review_due.assign(cfg_.awards_size(), 0);
@@ -277,9 +321,10 @@ void Points::Observe(const v1::Event& e, v1::Outcome& out) {
     }
   }
   if (e.has_activity_held() && e.activity_held().offline()) {
+    absl::flat_hash_set<MemberIndex> paid;  // an attendee listed twice came once
     for (const std::string& id : e.activity_held().attendees()) {
       std::optional<MemberIndex> m = members_.Find(id);
-      if (m.has_value() && members_.member(*m).active()) {
+      if (m.has_value() && members_.member(*m).active() && paid.insert(*m).second) {
         Earn(*m, "meetup", e.time_ms(), std::nullopt, e.id(), out);
       }
     }
@@ -306,6 +351,19 @@ std::optional<int64_t> Points::NextDue() const {
 void Points::RunDue(int64_t now, int64_t quiet_until, v1::Outcome& out) {
   live_.Roll(d_.ledger, now);
   SkipQuietPeriods(now, quiet_until);
+  // Period ends first: their entries are dated just before `now`, so they
+  // go in before anything dated `now`, and each decides on the ledger as the
+  // period left it.
+  const size_t cut = d_.ledger.entries().size();
+  for (int a = 0; a < cfg_.awards_size(); ++a) {
+    if (d_.review_due[a] != 0 && d_.review_due[a] <= now) RunReview(a, cut, out);
+    if (d_.award_due[a] != 0 && d_.award_due[a] <= now) RunAward(a, cut, out);
+  }
+  if (d_.team_due != 0 && d_.team_due <= now) RunTeamContest(cut, out);
+  if (d_.elimination_warn != 0 && d_.elimination_warn <= now) {
+    RunEliminationWarning(now, cut, out);
+  }
+  if (d_.elimination_due != 0 && d_.elimination_due <= now) RunElimination(cut, out);
   ExpireDue(now, out);
   DecayDue(now, out);
   while (!d_.task_closes.empty() && d_.task_closes.begin()->first <= now) {
@@ -317,13 +375,6 @@ void Points::RunDue(int64_t now, int64_t quiet_until, v1::Outcome& out) {
     const uint32_t p = d_.poll_closes.begin()->second;
     ClosePoll(p, now, "", out);  // erases its own timer
   }
-  for (int a = 0; a < cfg_.awards_size(); ++a) {
-    if (d_.review_due[a] != 0 && d_.review_due[a] <= now) RunReview(a, now, out);
-    if (d_.award_due[a] != 0 && d_.award_due[a] <= now) RunAward(a, now, out);
-  }
-  if (d_.team_due != 0 && d_.team_due <= now) RunTeamContest(now, out);
-  if (d_.elimination_warn != 0 && d_.elimination_warn <= now) RunEliminationWarning(now, out);
-  if (d_.elimination_due != 0 && d_.elimination_due <= now) RunElimination(now, out);
 }
 
 // ---------------------------------------------------------------- helpers

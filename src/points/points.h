@@ -20,7 +20,9 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -39,6 +41,13 @@
 #include "shequn/v1/points.pb.h"
 
 namespace shequn::points {
+
+// The built-in acts' string aliases (PointRuleKind's comments), by enum
+// value; [0] is empty.
+std::span<const absl::string_view> BuiltInKindNames();
+bool IsBuiltInKind(absl::string_view kind);
+// The kind a rule is earned under: its built-in act's alias, or its custom kind.
+absl::string_view RuleKindName(const v1::PointRule& r);
 
 class Points {
  public:
@@ -266,8 +275,13 @@ class Points {
   // THE LEADERBOARD SEAM: every active member passing `in_scope` with their
   // `metric` over `w`, in board order. O(E_w + n log n) for E_w ledger
   // entries in the window and n members. Swap for shequn::Leaderboard here.
+  // Only entries before index `upto` count: a period end decides on the
+  // ledger as it stood before its own entries (dated inside the period).
   template <typename InScope>
-  std::vector<Standing> Board(Window w, v1::Metric metric, InScope in_scope) const;
+  std::vector<Standing> Board(Window w, v1::Metric metric, InScope in_scope,
+                              size_t upto = SIZE_MAX) const;
+  // Whether `m`'s role is ranked on boards and awards (PointsConfig.ranked_roles).
+  bool Ranked(const membership::Member& m) const { return (ranked_roles_ >> m.role) & 1; }
   absl::StatusOr<std::vector<Standing>> BoardFor(const v1::BoardQuery& q,
                                                  int64_t now, Window* w) const;
   // The live board for `q`, or nullptr when q is not live (then use
@@ -288,16 +302,22 @@ class Points {
   bool EliminationIdle(Window w) const;
   // See RunDue. O(awards), plus O(members) when a period timer is due.
   void SkipQuietPeriods(int64_t now, int64_t quiet_until);
-  void RunAward(int a, int64_t now, v1::Outcome& out);
-  void RunReview(int a, int64_t now, v1::Outcome& out);
-  void RunTeamContest(int64_t now, v1::Outcome& out);
-  std::vector<Standing> EliminationCandidates(Window w) const;
+  // Period ends run on the ledger's first `cut` entries (see Board) and date
+  // their entries at the last instant of the period they reward.
+  void RunAward(int a, size_t cut, v1::Outcome& out);
+  void RunReview(int a, size_t cut, v1::Outcome& out);
+  void RunTeamContest(size_t cut, v1::Outcome& out);
+  // Who would be removed over `w`, lowest first; `safe_score` (if given)
+  // gets the fewest points that would be safe as the board stands (see
+  // EliminationWarningDetail.safe_score).
+  std::vector<Standing> EliminationCandidates(Window w, size_t cut,
+                                              int64_t* safe_score = nullptr) const;
   // An action of `kind` about `s` in the points elimination.
   v1::Action& AddEliminationAction(v1::ActionKind kind, const Standing& s,
                                    v1::Outcome& out) const;
-  void RunEliminationWarning(int64_t now, v1::Outcome& out);
-  void RunElimination(int64_t now, v1::Outcome& out);
-  std::vector<int64_t> TeamTotals(Window w) const;
+  void RunEliminationWarning(int64_t now, size_t cut, v1::Outcome& out);
+  void RunElimination(size_t cut, v1::Outcome& out);
+  std::vector<int64_t> TeamTotals(Window w, size_t cut = SIZE_MAX) const;
 
   const v1::CommunityConfig& config_;
   const v1::PointsConfig& cfg_;
@@ -308,6 +328,7 @@ class Points {
   int64_t ttl_ms_ = 0;
   int64_t max_adjustment_ = 0;
   uint32_t decay_percent_ = 0;
+  uint32_t ranked_roles_ = 0;  // bit r set: Role r is ranked
   int64_t decay_days_ = 0;
   MemberState empty_;
   Data d_;

@@ -166,6 +166,14 @@ void Points::ClosePoll(uint32_t index, int64_t now, absl::string_view event_id,
   a.set_reason("poll_results");
   a.set_group(p.group);
   a.set_amount(result.winner());
+  v1::PollResultsDetail& detail = *a.mutable_poll_results();
+  detail.set_poll_id(p.opening.poll_id());
+  detail.set_winner(result.winner());
+  detail.set_voters(result.voters());
+  if (result.winner() >= 0) {
+    detail.set_winner_option(result.options(result.winner()).text());
+    detail.set_winner_votes(result.options(result.winner()).votes());
+  }
   std::vector<std::string> lines;
   for (const v1::PollOption& o : result.options()) {
     lines.push_back(absl::StrCat(o.text(), ": ", o.votes()));

@@ -35,13 +35,14 @@ int64_t SaturatingAdd(int64_t a, int64_t b) {
 // scope) updated in Credit()/ExpireDue() and answer current-period queries
 // from it; past periods still come from here.
 template <typename InScope>
-std::vector<Points::Standing> Points::Board(Window w, v1::Metric metric,
-                                            InScope in_scope) const {
+std::vector<Points::Standing> Points::Board(Window w, v1::Metric metric, InScope in_scope,
+                                            size_t upto) const {
   const std::vector<Entry>& entries = d_.ledger.entries();
+  const size_t end = std::min(upto, entries.size());
   std::vector<Standing> acc(members_.member_count());
   for (MemberIndex m = 0; m < acc.size(); ++m) acc[m] = {m, 0, w.start_ms};
-  for (size_t i = d_.ledger.FirstAt(w.start_ms);
-       i < entries.size() && entries[i].time_ms < w.end_ms; ++i) {
+  for (size_t i = d_.ledger.FirstAt(w.start_ms); i < end && entries[i].time_ms < w.end_ms;
+       ++i) {
     const Entry& en = entries[i];
     if (metric == v1::METRIC_ACTIVITY) {
       if (!en.rule || en.amount <= 0) continue;
@@ -73,13 +74,14 @@ absl::StatusOr<std::vector<Points::Standing>> Points::BoardFor(const v1::BoardQu
   switch (q.scope()) {
     case v1::SCOPE_UNSPECIFIED:
     case v1::SCOPE_COMMUNITY:
-      return Board(*w, q.metric(), [](const membership::Member&) { return true; });
+      return Board(*w, q.metric(), [&](const membership::Member& m) { return Ranked(m); });
     case v1::SCOPE_GROUP: {
       std::optional<int32_t> g = members_.FindGroup(q.group());
       if (!g.has_value()) {
         return absl::NotFoundError(absl::StrCat("group: unknown group '", q.group(), "'"));
       }
-      return Board(*w, q.metric(), [&](const membership::Member& m) { return m.group == *g; });
+      return Board(*w, q.metric(),
+                   [&](const membership::Member& m) { return Ranked(m) && m.group == *g; });
     }
     case v1::SCOPE_TEAM: {
       const auto& names = config_.teams().names();
@@ -88,7 +90,8 @@ absl::StatusOr<std::vector<Points::Standing>> Points::BoardFor(const v1::BoardQu
         return absl::NotFoundError(absl::StrCat("team: unknown team '", q.team(), "'"));
       }
       const int32_t t = static_cast<int32_t>(it - names.begin());
-      return Board(*w, q.metric(), [&](const membership::Member& m) { return m.team == t; });
+      return Board(*w, q.metric(),
+                   [&](const membership::Member& m) { return Ranked(m) && m.team == t; });
     }
     default:
       return absl::InvalidArgumentError("scope: unknown");
@@ -255,7 +258,7 @@ void Points::SkipQuietPeriods(int64_t now, int64_t quiet_until) {
   if (decay_idle && d_.decay_due <= horizon) d_.decay_due = DecayAfter(horizon);
 }
 
-void Points::RunAward(int a, int64_t now, v1::Outcome& out) {
+void Points::RunAward(int a, size_t cut, v1::Outcome& out) {
   const v1::AwardConfig& award = cfg_.awards(a);
   const int64_t due = d_.award_due[a];
   const Window w = calendar_.PeriodOf(award.period(), due - 1);
@@ -287,7 +290,7 @@ void Points::RunAward(int a, int64_t now, v1::Outcome& out) {
       if (award.points_by_place_size() > 0) {
         const int last = award.points_by_place_size() - 1;
         const int64_t points = award.points_by_place(std::min<int>(place, last));
-        Credit(m, points, rule, award.name(), "", due, false, out);
+        Credit(m, points, rule, award.name(), "", w.end_ms - 1, false, out);
       }
       if (!award.title().empty()) GrantTitle(m, award.title(), rule, out);
       if (!award.prize().empty()) {
@@ -303,33 +306,38 @@ void Points::RunAward(int a, int64_t now, v1::Outcome& out) {
   switch (award.scope()) {
     case v1::SCOPE_GROUP:
       for (int32_t g = 0; g < static_cast<int32_t>(members_.group_count()); ++g) {
-        award_board(Board(w, award.metric(), [&](const membership::Member& m) {
-                      return m.group == g;
-                    }),
+        award_board(Board(
+                        w, award.metric(),
+                        [&](const membership::Member& m) { return Ranked(m) && m.group == g; },
+                        cut),
                     members_.group(g).id);
       }
       break;
     case v1::SCOPE_TEAM:
       for (int32_t t = 0; t < config_.teams().names_size(); ++t) {
-        award_board(Board(w, award.metric(), [&](const membership::Member& m) {
-                      return m.team == t;
-                    }),
+        award_board(Board(
+                        w, award.metric(),
+                        [&](const membership::Member& m) { return Ranked(m) && m.team == t; },
+                        cut),
                     "");
       }
       break;
     default:
-      award_board(Board(w, award.metric(), [](const membership::Member&) { return true; }), "");
+      award_board(
+          Board(w, award.metric(), [&](const membership::Member& m) { return Ranked(m); }, cut),
+          "");
   }
 }
 
 // The half-month review: the month's standings so far, announced, not awarded.
-void Points::RunReview(int a, int64_t now, v1::Outcome& out) {
+void Points::RunReview(int a, size_t cut, v1::Outcome& out) {
   const v1::AwardConfig& award = cfg_.awards(a);
   const int64_t due = d_.review_due[a];
   const Window month = calendar_.PeriodOf(v1::PERIOD_MONTH, due - 1);
   d_.review_due[a] = calendar_.PeriodOf(v1::PERIOD_HALF_MONTH, month.end_ms).end_ms;
-  const std::vector<Standing> board = Board(
-      {month.start_ms, due}, award.metric(), [](const membership::Member&) { return true; });
+  const std::vector<Standing> board =
+      Board({month.start_ms, due}, award.metric(),
+            [&](const membership::Member& m) { return Ranked(m); }, cut);
   // As an award with no winner, a review with nobody ahead is not announced.
   if (board.empty() || board[0].score <= 0) return;
   v1::Action& ann =
@@ -342,10 +350,11 @@ void Points::RunReview(int a, int64_t now, v1::Outcome& out) {
   }
 }
 
-std::vector<int64_t> Points::TeamTotals(Window w) const {
+std::vector<int64_t> Points::TeamTotals(Window w, size_t cut) const {
   std::vector<int64_t> totals(config_.teams().names_size(), 0);
-  for (const Standing& s : Board(w, v1::METRIC_POINTS,
-                                 [](const membership::Member& m) { return m.team >= 0; })) {
+  for (const Standing& s :
+       Board(w, v1::METRIC_POINTS,
+             [&](const membership::Member& m) { return Ranked(m) && m.team >= 0; }, cut)) {
     int64_t& t = totals[members_.member(s.member).team];
     t = SaturatingAdd(t, s.score);
   }
@@ -354,12 +363,12 @@ std::vector<int64_t> Points::TeamTotals(Window w) const {
 
 // The team with the most period points wins; a tie goes to the team listed
 // first in teams.names. No team with positive points: no winner.
-void Points::RunTeamContest(int64_t now, v1::Outcome& out) {
+void Points::RunTeamContest(size_t cut, v1::Outcome& out) {
   const v1::TeamContest& tc = cfg_.team_contest();
   const int64_t due = d_.team_due;
   const Window w = calendar_.PeriodOf(tc.period(), due - 1);
   d_.team_due = calendar_.PeriodOf(tc.period(), due).end_ms;
-  const std::vector<int64_t> totals = TeamTotals(w);
+  const std::vector<int64_t> totals = TeamTotals(w, cut);
   const auto best = std::max_element(totals.begin(), totals.end());
   if (best == totals.end() || *best <= 0) return;
   const int32_t team = static_cast<int32_t>(best - totals.begin());
@@ -370,7 +379,8 @@ void Points::RunTeamContest(int64_t now, v1::Outcome& out) {
   ann.set_amount(*best);
   std::vector<MemberIndex> winners;
   for (MemberIndex m = 0; m < members_.member_count(); ++m) {
-    if (members_.member(m).active() && members_.member(m).team == team) winners.push_back(m);
+    const membership::Member& member = members_.member(m);
+    if (member.active() && Ranked(member) && member.team == team) winners.push_back(m);
   }
   for (MemberIndex m : winners) ann.add_members(members_.member(m).id);
   if (!tc.prize().empty()) {
@@ -378,24 +388,40 @@ void Points::RunTeamContest(int64_t now, v1::Outcome& out) {
     prize.set_text(absl::StrCat(tc.prize(), " (", name, ")"));
   }
   for (MemberIndex m : winners) {
-    Credit(m, tc.winner_points(), "points.team_contest", "team_win", "", due, false, out);
+    Credit(m, tc.winner_points(), "points.team_contest", "team_win", "", w.end_ms - 1, false,
+           out);
     if (!tc.title().empty()) GrantTitle(m, tc.title(), "points.team_contest", out);
   }
 }
 
-// Active ROLE_MEMBER members who were in the community for the whole period,
-// lowest first (the reverse of board order): the lowest_n, and everyone
-// under below_points.
-std::vector<Points::Standing> Points::EliminationCandidates(Window w) const {
-  std::vector<Standing> board = Board(w, v1::METRIC_POINTS, [&](const membership::Member& m) {
-    return m.role == v1::ROLE_MEMBER && m.joined_ms <= w.start_ms;
-  });
-  std::reverse(board.begin(), board.end());
+// Active ROLE_MEMBER members, lowest first (the reverse of board order): the
+// lowest_n, and everyone under below_points. A member who joined during the
+// period counts (a bootcamp's first week counts), unless they joined too late
+// to be warned: every removal was warned when warnings are on.
+std::vector<Points::Standing> Points::EliminationCandidates(Window w, size_t cut,
+                                                            int64_t* safe_score) const {
   const v1::PointsElimination& e = cfg_.elimination();
+  const int64_t warn_ms = e.warn_before_seconds() * 1000;
+  std::vector<Standing> board = Board(
+      w, v1::METRIC_POINTS,
+      [&](const membership::Member& m) {
+        return m.role == v1::ROLE_MEMBER && m.joined_ms < w.end_ms - warn_ms;
+      },
+      cut);
+  std::reverse(board.begin(), board.end());
   size_t n = 0;
   while (n < board.size() &&
-         (n < e.lowest_n() || (e.below_points() != 0 && board[n].score < e.below_points()))) {
+         (n < e.lowest_n() || (e.has_below_points() && board[n].score < e.below_points()))) {
     ++n;
+  }
+  if (safe_score != nullptr) {
+    *safe_score = 0;
+    if (e.lowest_n() < board.size()) {  // else the lowest_n are everyone
+      *safe_score = e.has_below_points() ? e.below_points() : INT64_MIN;
+      if (e.lowest_n() > 0) {
+        *safe_score = std::max(*safe_score, SaturatingAdd(board[e.lowest_n()].score, 1));
+      }
+    }
   }
   board.resize(n);
   return board;
@@ -410,26 +436,31 @@ v1::Action& Points::AddEliminationAction(v1::ActionKind kind, const Standing& s,
   return a;
 }
 
-void Points::RunEliminationWarning(int64_t now, v1::Outcome& out) {
+void Points::RunEliminationWarning(int64_t now, size_t cut, v1::Outcome& out) {
   const v1::PointsElimination& e = cfg_.elimination();
   const Window w = calendar_.PeriodOf(e.period(), d_.elimination_due - 1);
   d_.elimination_warn = 0;
-  for (const Standing& s : EliminationCandidates(w)) {
+  int64_t safe_score = 0;
+  for (const Standing& s : EliminationCandidates(w, cut, &safe_score)) {
     v1::Action& a = AddEliminationAction(v1::ACTION_KIND_ELIMINATION_WARNING, s, out);
     a.set_duration_seconds((d_.elimination_due - now) / 1000);
+    v1::EliminationWarningDetail& detail = *a.mutable_elimination_warning();
+    detail.set_score(s.score);
+    detail.set_safe_score(safe_score);
+    detail.set_deadline_ms(d_.elimination_due);
     a.set_text(absl::StrCat(s.score, " points this period; the period ends ",
                             Calendar::FormatDay(calendar_.Day(d_.elimination_due))));
   }
 }
 
-void Points::RunElimination(int64_t now, v1::Outcome& out) {
+void Points::RunElimination(size_t cut, v1::Outcome& out) {
   const v1::PointsElimination& e = cfg_.elimination();
   const int64_t due = d_.elimination_due;
   const Window w = calendar_.PeriodOf(e.period(), due - 1);
   d_.elimination_due = calendar_.PeriodOf(e.period(), due).end_ms;
   d_.elimination_warn =
       e.warn_before_seconds() > 0 ? d_.elimination_due - e.warn_before_seconds() * 1000 : 0;
-  for (const Standing& s : EliminationCandidates(w)) {
+  for (const Standing& s : EliminationCandidates(w, cut)) {
     v1::Action& a = AddEliminationAction(v1::ACTION_KIND_REMOVE, s, out);
     a.set_text(absl::StrCat(s.score, " points this period"));
   }

@@ -15,12 +15,6 @@ bool Holds(const std::vector<std::string>& titles, absl::string_view t) {
   return std::binary_search(titles.begin(), titles.end(), t);
 }
 
-// Kinds with an event of their own; a Contribution may not claim them.
-bool BuiltIn(absl::string_view kind) {
-  return kind == "check_in" || kind == "task_on_time" || kind == "task_late" ||
-         kind == "referral" || kind == "on_topic_message";
-}
-
 }  // namespace
 
 absl::Status Points::CheckAdjust(const v1::Event& e) const {
@@ -113,7 +107,7 @@ absl::Status Points::CheckContribution(const v1::Event& e) const {
   if (!actor.ok()) return actor.status();
   const v1::Contribution& c = e.contribution();
   if (c.kind().empty()) return absl::InvalidArgumentError("contribution.kind: required");
-  if (BuiltIn(c.kind())) {
+  if (IsBuiltInKind(c.kind())) {  // earned by an event of its own
     return absl::InvalidArgumentError(absl::StrCat(
         "contribution.kind: '", c.kind(), "' is earned by its own event, not a contribution"));
   }

@@ -104,11 +104,12 @@ TEST(FanGroup, TheMonthsTopThreeWithATieForThirdPlace) {
       });
   EXPECT_THAT(Members(with_ties), ElementsAre("ann", "ben", "cat", "dov"));
 
-  // Award points are April's: March's board is unchanged, April's has them.
+  // Award points are March's, dated its last millisecond: March's board has
+  // them, April's starts at zero.
   month.set_at_ms(fans.now() - kHour);
-  EXPECT_THAT(Rows(*fans.engine().Leaderboard(month, 1)), ElementsAre("ann:50"));
+  EXPECT_THAT(Rows(*fans.engine().Leaderboard(month, 1)), ElementsAre("ann:150"));
   month.set_at_ms(0);
-  EXPECT_THAT(Rows(*fans.engine().Leaderboard(month, 1)), ElementsAre("ann:100"));
+  EXPECT_THAT(Rows(*fans.engine().Leaderboard(month, 1)), ElementsAre("ann:0"));
   EXPECT_EQ(*fans.engine().Balance("ann"), 150);
 }
 
@@ -166,17 +167,22 @@ TEST(StudyCircle, TheLowestAreWarnedThenRemovedAtMonthEnd) {
   for (int i = 0; i < 2; ++i) circle.Must(Share(circle, "mid"));
   for (int i = 0; i < 5; ++i) circle.Must(Share(circle, "top"));
   circle.Advance(9 * kDay);
-  circle.Join("late");  // joined mid-month: exempt this month
+  circle.Join("late");  // joined mid-month: the first month counts
+  circle.Must(Share(circle, "late"));
   v1::Outcome warn = circle.Advance(19 * kDay);  // 29 March: three days before the end
-  EXPECT_EQ(Count(warn, v1::ACTION_KIND_ELIMINATION_WARNING), 2);
+  EXPECT_EQ(Count(warn, v1::ACTION_KIND_ELIMINATION_WARNING), 3);
   EXPECT_TRUE(Find(warn, v1::ACTION_KIND_ELIMINATION_WARNING, "idle"));
   EXPECT_TRUE(Find(warn, v1::ACTION_KIND_ELIMINATION_WARNING, "low"));
-  v1::Outcome end = circle.Advance(3 * kDay);  // 1 April
-  EXPECT_EQ(Count(end, v1::ACTION_KIND_REMOVE), 2);
+  EXPECT_TRUE(Find(warn, v1::ACTION_KIND_ELIMINATION_WARNING, "late"));
+  circle.Advance(kDay);
+  circle.Join("last");  // joined after the warnings: too late to be warned, exempt
+  v1::Outcome end = circle.Advance(2 * kDay);  // 1 April
+  EXPECT_EQ(Count(end, v1::ACTION_KIND_REMOVE), 3);
   EXPECT_EQ(MustFind(end, v1::ACTION_KIND_REMOVE, "low").reason(), "points_elimination");
   EXPECT_EQ(circle.Member("idle").status(), v1::MEMBER_STATUS_REMOVED);
+  EXPECT_EQ(circle.Member("late").status(), v1::MEMBER_STATUS_REMOVED);
   EXPECT_EQ(circle.Member("mid").status(), v1::MEMBER_STATUS_ACTIVE);
-  EXPECT_EQ(circle.Member("late").status(), v1::MEMBER_STATUS_ACTIVE);
+  EXPECT_EQ(circle.Member("last").status(), v1::MEMBER_STATUS_ACTIVE);
   EXPECT_EQ(circle.Member("owner").status(), v1::MEMBER_STATUS_ACTIVE);
 }
 

@@ -121,6 +121,26 @@ TEST(ReadingCamp, TheDayTurnsAtMidnightInShanghaiNotUtc) {
                       "already checked in on 2026-03-02");
 }
 
+TEST(ReadingCamp, TheRecordAsOfTheDayAfterTomorrowShowsTheStreakBroken) {
+  Community camp(ParseConfig(kReadingCamp));
+  camp.Join("alice");
+  camp.Must(CheckIn(camp, "alice"));
+  camp.Advance(kDay);
+  camp.Must(CheckIn(camp, "alice"));
+  EXPECT_EQ(camp.engine().PointsRecord("alice")->current_streak(), 2);
+  EXPECT_EQ(camp.engine().PointsRecord("alice", camp.now() + kDay)->current_streak(), 2)
+      << "tomorrow the streak is still alive";
+  const v1::MemberPoints later = *camp.engine().PointsRecord("alice", camp.now() + 2 * kDay);
+  EXPECT_EQ(later.current_streak(), 0);
+  EXPECT_EQ(later.longest_streak(), 2);
+  EXPECT_EQ(later.balance(), 20);
+  // A time before the last event reads as the last event's.
+  EXPECT_EQ(camp.engine().PointsRecord("alice", 0)->SerializeAsString(),
+            camp.engine().PointsRecord("alice")->SerializeAsString());
+  EXPECT_EQ(camp.engine().PointsRecord("nobody", camp.now()).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST(ReadingCamp, NoCheckInBeforeJoining) {
   v1::CommunityConfig config = ParseConfig(kReadingCamp);
   config.mutable_admission()->add_thresholds(v1::THRESHOLD_APPLICATION);

@@ -22,8 +22,7 @@ using ::shequn::testing::kOneGroup;
 using ::shequn::testing::kOwnerAlone;
 using ::shequn::testing::MergedConfig;
 
-// Daily and monthly awards by activity (their own points are not activity,
-// so they do not feed the next period), a half-month review, 10% daily
+// Daily and monthly awards by activity, a half-month review, 10% daily
 // decay and the default live boards (all-time, day and month).
 v1::CommunityConfig QuietClub() {
   return MergedConfig({kOneGroup, kOwnerAlone, R"pb(
@@ -178,6 +177,42 @@ TEST(LongGap, EliminationGoesOnUntilNobodyIsLeftThenTheGapIsSkipped) {
   EXPECT_EQ(Actions(*once), Actions(every_day));
   ASSERT_TRUE(daily.engine().AdvanceTo(limits::kMaxTimeMs).ok());
   EXPECT_EQ(gap.engine().SnapshotBytes(), daily.engine().SnapshotBytes());
+}
+
+// An award by points pays points; they are dated in the period they reward,
+// so the next period, empty, has no winner: one award for the one busy week,
+// none for the eight thousand years after, in one call or week by week.
+TEST(LongGap, AnAwardsOwnPointsNeverWinTheNextEmptyPeriod) {
+  const v1::CommunityConfig weekly_club = MergedConfig({kOneGroup, kOwnerAlone, R"pb(
+    id: "weekly-club"
+    points {
+      rules { kind: "share" points: 10 }
+      awards { name: "weekly-top1" period: PERIOD_WEEK top_n: 1 points_by_place: [ 50 ] }
+      team_contest { period: PERIOD_WEEK winner_points: 20 }
+    }
+    teams { names: [ "red", "blue" ] }
+    segments { dying { disabled: true } }
+  )pb"});
+  Community weekly(weekly_club);
+  Community gap(weekly_club);
+  for (Community* c : {&weekly, &gap}) {
+    c->Join("ann");
+    v1::Event pick = c->Make("ann", "g");
+    pick.mutable_join_team()->set_team("red");
+    c->Must(pick);
+    Share(*c, "ann", 1);
+  }
+  v1::Outcome week_by_week;
+  for (int w = 0; w < 10; ++w) week_by_week.MergeFrom(weekly.Advance(7 * kDay));
+  absl::StatusOr<v1::Outcome> once = gap.engine().AdvanceTo(limits::kMaxTimeMs);
+  ASSERT_TRUE(once.ok()) << once.status();
+
+  EXPECT_EQ(Announced(week_by_week, "award", "points.awards[0]"), 1);
+  EXPECT_EQ(Announced(week_by_week, "team_contest", "points.team_contest"), 1);
+  EXPECT_EQ(Announced(*once, "award", "points.awards[0]"), 1);
+  EXPECT_EQ(Announced(*once, "team_contest", "points.team_contest"), 1);
+  EXPECT_EQ(Actions(*once), Actions(week_by_week));
+  EXPECT_EQ(*gap.engine().Balance("ann"), 10 + 50 + 20);
 }
 
 }  // namespace
