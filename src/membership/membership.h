@@ -113,6 +113,13 @@ class Membership {
   // Applies a checked event.
   void Apply(const v1::Event& e, v1::Outcome& out);
 
+  // Refuses the applicant of `apply` event `e` (which passed Check) for a
+  // reason another part found, e.g. rules' nickname screening: REFUSE names
+  // `rule`, `category` and the matched `text`; the member is recorded as
+  // refused (a banned applicant is refused for the blacklist as usual).
+  void RefuseApplicant(const v1::Event& e, absl::string_view rule, absl::string_view category,
+                       absl::string_view text, v1::Outcome& out);
+
   // Ritual timers.
   std::optional<int64_t> NextDue() const;
   void RunDue(int64_t now, v1::Outcome& out);
