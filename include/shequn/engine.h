@@ -143,14 +143,20 @@ class SHEQUN_EXPORT Engine {
   // ---- Rules. ------------------------------------------------------------
 
   // Why a member was sanctioned: every warning, notice, mute, removal,
-  // deduction, mediation and revocation about them, oldest first, each
-  // naming the rule, category, matched text and strike count.
+  // deduction, forfeit, mediation and revocation about them within
+  // rules.audit_retention_seconds (default 180 days) of the last event,
+  // oldest first, each naming the rule, category, matched text (its first
+  // limits::kMaxAuditTextBytes) and strike count.
   // NotFound for an unknown member. O(audit log size).
   absl::StatusOr<std::vector<v1::AuditEntry>> Audit(absl::string_view member_id) const;
 
-  // Strikes of a member still counting now (revoked and expired ones do
-  // not). NotFound for an unknown member. O(strikes of the member).
+  // Strikes of a member still counting at the last event (revoked and
+  // expired ones do not). NotFound for an unknown member. O(strikes of the
+  // member).
   absl::StatusOr<uint32_t> LiveStrikes(absl::string_view member_id) const;
+  // As above, as of `as_of_ms` (like Report: a time before the last event
+  // counts as the last event's), e.g. to tell a member when a strike lapses.
+  absl::StatusOr<uint32_t> LiveStrikes(absl::string_view member_id, int64_t as_of_ms) const;
 
   // ---- Points, boards and polls. ------------------------------------------
   // Errors: NotFound for an unknown member, group, team or poll;

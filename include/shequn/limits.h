@@ -89,6 +89,15 @@ inline constexpr size_t kMaxMembers = 1'000'000;
 inline constexpr uint32_t kMaxMemberNumber = 100'000'000;
 // The inactivity purge's periods, in days (groups[i].purge): ten years.
 inline constexpr uint32_t kMaxPurgeDays = 3650;
+// What one audit entry keeps of the text that matched: its first
+// kMaxAuditTextBytes bytes (cut back to a UTF-8 boundary) and its first
+// kMaxAuditSpans spans, so a 1 MiB message costs the log about 2 KiB per
+// sanction, not megabytes. The actions themselves carry the same cut.
+inline constexpr size_t kMaxAuditTextBytes = 1024;
+inline constexpr int kMaxAuditSpans = 64;
+// Audit entries past their retention dropped per event, at most: the log
+// shrinks back under its retention without a walk over it at one instant.
+inline constexpr int kMaxAuditDropsPerEvent = 8;
 
 }  // namespace shequn::limits
 

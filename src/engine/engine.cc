@@ -154,7 +154,12 @@ absl::Status Engine::State::Check(const v1::Event& e) const {
 
 void Engine::State::Dispatch(const v1::Event& e, v1::Outcome& out) {
   if (membership::Membership::Handles(e.kind_case())) {
-    membership.Apply(e, out);
+    // Rules screen an applicant's nickname before membership admits them.
+    if (std::optional<rules::Rules::ApplicantRefusal> refusal = rules.ScreenApplicant(e)) {
+      membership.RefuseApplicant(e, refusal->rule, refusal->category, refusal->matched, out);
+    } else {
+      membership.Apply(e, out);
+    }
     if (e.has_end_community()) ended = true;
   } else if (rules::Rules::Handles(e.kind_case())) {
     rules.Apply(e, out);
@@ -215,7 +220,10 @@ void Engine::State::CarryOutFrom(int first_action, int64_t now, v1::Outcome& out
   // not carried out twice.
   const int decided = out.actions_size();
   for (int i = first_action; i < decided; ++i) {
-    if (ChangesMembership(out.actions(i).kind())) membership.CarryOut(i, now, out);
+    if (!ChangesMembership(out.actions(i).kind())) continue;
+    const int consequences = out.actions_size();
+    membership.CarryOut(i, now, out);
+    rules.AuditConsequences(out.actions(i), out, consequences, now);
   }
 }
 
@@ -457,13 +465,20 @@ absl::StatusOr<v1::PurgePreview> Engine::PurgePreview(absl::string_view group_id
 absl::StatusOr<std::vector<v1::AuditEntry>> Engine::Audit(absl::string_view member_id) const {
   absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member_id);
   if (!m.ok()) return m.status();
-  return state_->rules.AuditOf(*m);
+  return state_->rules.AuditOf(*m, state_->last_time_ms);
 }
 
 absl::StatusOr<uint32_t> Engine::LiveStrikes(absl::string_view member_id) const {
   absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member_id);
   if (!m.ok()) return m.status();
   return state_->rules.LiveStrikes(*m, state_->last_time_ms);
+}
+
+absl::StatusOr<uint32_t> Engine::LiveStrikes(absl::string_view member_id, int64_t as_of_ms) const {
+  absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member_id);
+  if (!m.ok()) return m.status();
+  return state_->rules.LiveStrikes(
+      *m, std::clamp(as_of_ms, state_->last_time_ms, limits::kMaxTimeMs));
 }
 
 // ---- Points, boards and polls.

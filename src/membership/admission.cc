@@ -106,6 +106,25 @@ void Membership::ApplyApplication(const v1::Event& e, v1::Outcome& out) {
   SeatOrQueue(m, wanted, e.time_ms(), out);
 }
 
+void Membership::RefuseApplicant(const v1::Event& e, absl::string_view rule,
+                                 absl::string_view category, absl::string_view text,
+                                 v1::Outcome& out) {
+  Member& member = members_[Intern(e.actor())];
+  if (member.status == v1::MEMBER_STATUS_BANNED) {
+    AddAction(out, v1::ACTION_KIND_REFUSE, "blacklist", member.id).set_reason("blacklist");
+    return;
+  }
+  member.nickname = e.apply().nickname();
+  member.channel = e.apply().channel();
+  member.applied_ms = e.time_ms();
+  member.status = v1::MEMBER_STATUS_REFUSED;
+  member.exit_reason = std::string(rule);
+  v1::Action& refuse = AddAction(out, v1::ACTION_KIND_REFUSE, rule, member.id);
+  refuse.set_reason(std::string(rule));
+  refuse.set_category(std::string(category));
+  refuse.set_text(std::string(text));
+}
+
 void Membership::ApplyDecision(const v1::Event& e, v1::Outcome& out) {
   if (e.has_approve()) {
     const MemberIndex m = *Find(e.approve().member());

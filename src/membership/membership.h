@@ -128,6 +128,13 @@ class Membership {
   // calls it for every applied event. O(log n).
   void Touch(const v1::Event& e);
 
+  // Refuses the applicant of `apply` event `e` (which passed Check) for a
+  // reason another part found, e.g. rules' nickname screening: REFUSE names
+  // `rule`, `category` and the matched `text`; the member is recorded as
+  // refused (a banned applicant is refused for the blacklist as usual).
+  void RefuseApplicant(const v1::Event& e, absl::string_view rule, absl::string_view category,
+                       absl::string_view text, v1::Outcome& out);
+
   // Ritual and purge timers, earliest first. O(log n) per timer run.
   std::optional<int64_t> NextDue() const;
   void RunDue(int64_t now, v1::Outcome& out);

@@ -3,10 +3,13 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/actions.h"
 #include "rules/rules_config.h"
 #include "base/utf8.h"
+#include "shequn/limits.h"
 
 namespace shequn::rules {
 namespace {
@@ -33,6 +36,51 @@ int Severity(const v1::LadderStep& s) {
 
 const v1::LadderStep& StepAt(const std::vector<v1::LadderStep>& steps, uint32_t count) {
   return steps[std::min<size_t>(count, steps.size()) - 1];
+}
+
+// `text` cut to at most `limit` bytes, back to a UTF-8 boundary.
+absl::string_view CutUtf8(absl::string_view text, size_t limit) {
+  if (text.size() <= limit) return text;
+  size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+// The host a link match names, in lower case: the scheme, the path and a
+// port dropped, and the dots a link may be spelt with ('。', '点') read as
+// '.'.
+std::string LinkHost(absl::string_view link) {
+  std::string host = absl::AsciiStrToLower(link);
+  for (const std::string dot : {"\xe3\x80\x82", "\xe7\x82\xb9"}) {  // 。 点
+    for (size_t at = host.find(dot); at != std::string::npos; at = host.find(dot, at)) {
+      host.replace(at, dot.size(), ".");
+    }
+  }
+  if (size_t scheme = host.find("://"); scheme != std::string::npos) host.erase(0, scheme + 3);
+  host = host.substr(0, host.find_first_of("/:?#\\ "));
+  absl::StripAsciiWhitespace(&host);
+  return host;
+}
+
+// The last run of id characters (ASCII letters, digits, '_', '-', and
+// full-width letters and digits folded) in a contact match, which is the id
+// itself: "加微信 abc12345" gives "abc12345".
+std::string LastIdRun(absl::string_view match) {
+  std::string run;
+  bool ended = false;
+  for (size_t pos = 0, len = 0; pos < match.size(); pos += len) {
+    char32_t c = text::DecodeUtf8(std::string_view(match.data(), match.size()), pos, &len);
+    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width forms
+    const bool id = c < 0x80 && (absl::ascii_isalnum(static_cast<char>(c)) || c == '_' || c == '-');
+    if (!id) {
+      ended = true;
+      continue;
+    }
+    if (ended) run.clear();
+    ended = false;
+    run.push_back(absl::ascii_tolower(static_cast<char>(c)));
+  }
+  return run;
 }
 
 }  // namespace
@@ -63,7 +111,8 @@ const Rules::MemberRules* Rules::find_state(MemberIndex m) const {
 
 bool Rules::Handles(v1::Event::KindCase kind) {
   return kind == v1::Event::kMessage || kind == v1::Event::kReport ||
-         kind == v1::Event::kSanction || kind == v1::Event::kRevokeStrike;
+         kind == v1::Event::kSanction || kind == v1::Event::kRevokeStrike ||
+         kind == v1::Event::kEditMessage || kind == v1::Event::kDeleteMessage;
 }
 
 // ---------------------------------------------------------------- checks
@@ -74,6 +123,8 @@ absl::Status Rules::Check(const v1::Event& e) const {
     case v1::Event::kReport: return CheckReport(e);
     case v1::Event::kSanction: return CheckSanction(e);
     case v1::Event::kRevokeStrike: return CheckRevoke(e);
+    case v1::Event::kEditMessage: return CheckEdit(e);
+    case v1::Event::kDeleteMessage: return CheckDelete(e);
     default: return absl::InternalError("rules: event kind not handled here");
   }
 }
@@ -98,6 +149,10 @@ absl::Status Rules::CheckReport(const v1::Event& e) const {
     return absl::NotFoundError(absl::StrCat("report.message_id: unknown or forgotten message '",
                                             e.report().message_id(), "'"));
   }
+  if (msg->deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("report.message_id: message '", msg->message_id, "' was deleted"));
+  }
   if (msg->author == *reporter) {
     return InvalidField("report.message_id", "members cannot report their own message");
   }
@@ -117,6 +172,12 @@ absl::Status Rules::CheckSanction(const v1::Event& e) const {
   if (!target.ok()) return target.status();
   if (absl::Status st = members_.AuthorizeOperator(e, OperatorAct::kSanction, *target); !st.ok()) {
     return st;
+  }
+  if (!s.category().empty()) {
+    if (absl::Status st = CheckCategory(config_.rules(), s.category(), "sanction.category");
+        !st.ok()) {
+      return st;
+    }
   }
   if (s.kind() == v1::SANCTION_KIND_MUTE && s.duration_seconds() <= 0) {
     return InvalidField("sanction.duration_seconds", "must be positive for a mute");
@@ -149,6 +210,54 @@ absl::Status Rules::CheckRevoke(const v1::Event& e) const {
   return absl::OkStatus();
 }
 
+absl::Status Rules::CheckEdit(const v1::Event& e) const {
+  absl::StatusOr<MemberIndex> editor = members_.ActiveMember(e.actor(), "actor");
+  if (!editor.ok()) return editor.status();
+  const v1::MessageEdit& edit = e.edit_message();
+  if (edit.message_id().empty()) return InvalidField("edit_message.message_id", "required");
+  const Remembered* msg = FindMessage(edit.message_id());
+  if (msg == nullptr) {
+    return absl::NotFoundError(absl::StrCat(
+        "edit_message.message_id: unknown or forgotten message '", edit.message_id(), "'"));
+  }
+  if (msg->deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("edit_message.message_id: message '", msg->message_id, "' was deleted"));
+  }
+  if (msg->author != *editor) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "edit_message.message_id: message '", msg->message_id, "' is by '",
+        members_.member(msg->author).id, "'; only its author may edit it"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Rules::CheckDelete(const v1::Event& e) const {
+  absl::StatusOr<MemberIndex> actor = members_.ActiveMember(e.actor(), "actor");
+  if (!actor.ok()) return actor.status();
+  const v1::MessageDeletion& d = e.delete_message();
+  if (d.message_id().empty()) return InvalidField("delete_message.message_id", "required");
+  const Remembered* msg = FindMessage(d.message_id());
+  if (msg == nullptr) {
+    return absl::NotFoundError(absl::StrCat(
+        "delete_message.message_id: unknown or forgotten message '", d.message_id(), "'"));
+  }
+  if (msg->deleted) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "delete_message.message_id: message '", msg->message_id, "' was deleted already"));
+  }
+  if (msg->author == *actor) return absl::OkStatus();
+  // Someone else's message: only staff who may sanction its author.
+  if (absl::Status st = members_.AuthorizeOperator(e, OperatorAct::kSanction, msg->author);
+      !st.ok()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "delete_message.message_id: message '", msg->message_id, "' is by '",
+        members_.member(msg->author).id, "'; only its author or a moderator may delete it (",
+        st.message(), ")"));
+  }
+  return absl::OkStatus();
+}
+
 // ---------------------------------------------------------------- apply
 
 void Rules::Apply(const v1::Event& e, v1::Outcome& out) {
@@ -157,14 +266,28 @@ void Rules::Apply(const v1::Event& e, v1::Outcome& out) {
     case v1::Event::kReport: return ApplyReport(e, out);
     case v1::Event::kSanction: return ApplySanction(e, out);
     case v1::Event::kRevokeStrike: return ApplyRevoke(e, out);
+    case v1::Event::kEditMessage: return ApplyEdit(e, out);
+    case v1::Event::kDeleteMessage: return ApplyDelete(e);
     default: return;
   }
 }
 
-std::vector<Rules::Violation> Rules::Screen(absl::string_view text) const {
+bool Rules::Allowed(const ScreenMatch& match, absl::string_view text) const {
+  const absl::string_view matched = text.substr(match.begin, match.end - match.begin);
+  switch (match.source) {
+    case MatchSource::kUrl: return eff_.AllowedHost(LinkHost(matched));
+    case MatchSource::kPhone: return eff_.AllowedAccount(AccountKey(NormalizeForScreening(matched)));
+    case MatchSource::kWeChat:
+    case MatchSource::kQq: return eff_.AllowedAccount(AccountKey(LastIdRun(matched)));
+    default: return false;
+  }
+}
+
+std::vector<Rules::Violation> Rules::Screen(absl::string_view text, v1::Role role) const {
   std::vector<Violation> found;
   if (!screener_.has_value() || text.empty()) return found;
   for (const ScreenMatch& m : screener_->Screen(text).matches) {
+    if (eff_.Exempt(role, m.category) || Allowed(m, text)) continue;
     auto it = std::find_if(found.begin(), found.end(),
                            [&](const Violation& v) { return v.category == m.category; });
     if (it == found.end()) {
@@ -174,11 +297,24 @@ std::vector<Rules::Violation> Rules::Screen(absl::string_view text) const {
     v1::TextSpan span;
     span.set_begin(m.begin);
     span.set_end(m.end);
-    it->spans.push_back(span);
+    if (it->spans.size() < limits::kMaxAuditSpans) it->spans.push_back(span);
+    if (it->matched.size() >= limits::kMaxAuditTextBytes) continue;
     if (!it->matched.empty()) absl::StrAppend(&it->matched, " ");
     absl::StrAppend(&it->matched, text.substr(m.begin, m.end - m.begin));
+    it->matched = std::string(CutUtf8(it->matched, limits::kMaxAuditTextBytes));
   }
   return found;
+}
+
+void Rules::Hide(const std::vector<Violation>& found, absl::string_view message_id,
+                 const v1::Event& e, v1::Outcome& out) {
+  v1::Action& hide = AddAction(out, v1::ACTION_KIND_HIDE_MESSAGE, "rules.word_lists", e.actor());
+  hide.set_message_id(std::string(message_id));
+  hide.set_group(GroupOf(e));
+  hide.set_category(found.front().category);
+  for (const Violation& v : found) {
+    for (const v1::TextSpan& s : v.spans) *hide.add_spans() = s;
+  }
 }
 
 std::optional<Rules::Violation> Rules::Flood(MemberIndex m, const v1::Message& msg, int64_t now) {
@@ -222,23 +358,18 @@ void Rules::ApplyMessage(const v1::Event& e, v1::Outcome& out) {
     hide.set_group(e.group());
     return;
   }
-  std::vector<Violation> found = Screen(msg.text());
-  if (!found.empty()) {
-    v1::Action& hide = AddAction(out, v1::ACTION_KIND_HIDE_MESSAGE, "rules.word_lists", e.actor());
-    hide.set_message_id(msg.message_id());
-    hide.set_group(e.group());
-    hide.set_category(found.front().category);
-    for (const Violation& v : found) {
-      for (const v1::TextSpan& s : v.spans) *hide.add_spans() = s;
-    }
-  }
+  const v1::Role role = members_.member(m).role;
+  std::vector<Violation> found = Screen(msg.text(), role);
+  if (!found.empty()) Hide(found, msg.message_id(), e, out);
   const uint64_t max_bytes = config_.rules().max_attachment_bytes();
-  if (max_bytes > 0 && msg.size_bytes() > max_bytes) {
+  if (max_bytes > 0 && msg.size_bytes() > max_bytes && !eff_.Exempt(role, kOversize)) {
     found.push_back({std::string(kOversize), {},
                      absl::StrCat(msg.size_bytes(), " bytes, limit ", max_bytes)});
   }
-  if (std::optional<Violation> flood = Flood(m, msg, e.time_ms()); flood.has_value()) {
-    found.push_back(*std::move(flood));
+  if (!eff_.Exempt(role, kFlooding)) {
+    if (std::optional<Violation> flood = Flood(m, msg, e.time_ms()); flood.has_value()) {
+      found.push_back(*std::move(flood));
+    }
   }
   std::erase_if(found, [&](const Violation& v) { return eff_.For(v.category).hide_only; });
   if (found.empty()) return;
@@ -248,16 +379,21 @@ void Rules::ApplyMessage(const v1::Event& e, v1::Outcome& out) {
 
 void Rules::Sanction(MemberIndex m, const std::vector<Violation>& found, const v1::Event& e,
                      v1::Outcome& out) {
-  const uint32_t count = LiveStrikes(m, e.time_ms()) + 1;
+  // The strike this violation would be, on its category's ladder.
+  auto count_for = [&](const Violation& v) {
+    const bool own = eff_.For(v.category).count_own_strikes;
+    return (own ? LiveStrikes(m, v.category, e.time_ms()) : LiveStrikes(m, e.time_ms())) + 1;
+  };
   // One strike per message: the category whose step is harshest decides.
   size_t pick = 0;
   for (size_t i = 1; i < found.size(); ++i) {
-    if (Severity(StepAt(eff_.For(found[i].category).steps, count)) >
-        Severity(StepAt(eff_.For(found[pick].category).steps, count))) {
+    if (Severity(StepAt(eff_.For(found[i].category).steps, count_for(found[i]))) >
+        Severity(StepAt(eff_.For(found[pick].category).steps, count_for(found[pick])))) {
       pick = i;
     }
   }
   const Violation& v = found[pick];
+  const uint32_t count = count_for(v);
   const LadderRef ladder = eff_.For(v.category);
   const size_t step_index = std::min<size_t>(count, ladder.steps.size()) - 1;
   const v1::LadderStep& step = ladder.steps[step_index];
@@ -269,34 +405,47 @@ void Rules::Sanction(MemberIndex m, const std::vector<Violation>& found, const v
   strike.set_category(v.category);
   strike.set_rule(rule);
   strike.set_event_id(e.id());
-  const std::string& member = members_.member(m).id;
+  const membership::Member& who = members_.member(m);
+  const std::string message_id = e.has_message()        ? e.message().message_id()
+                                 : e.has_edit_message() ? e.edit_message().message_id()
+                                                        : "";
   const int first = out.actions_size();
+  const std::string group = GroupOf(e);
   auto add = [&](v1::ActionKind kind, absl::string_view why) -> v1::Action& {
-    v1::Action& a = AddAction(out, kind, why, member);
+    v1::Action& a = AddAction(out, kind, why, who.id);
     a.set_category(v.category);
-    a.set_group(e.group());
+    a.set_group(group);
     a.set_strike_count(count);
     a.set_strike_id(strike.id());
-    a.set_message_id(e.has_message() ? e.message().message_id() : "");
+    a.set_message_id(message_id);
     a.set_text(v.matched);
     for (const v1::TextSpan& s : v.spans) *a.add_spans() = s;
     return a;
   };
-  if (step.warn()) add(v1::ACTION_KIND_WARN_PRIVATELY, rule);
+  // The owner runs the community: rules may warn them but never mute,
+  // remove, ban or fine them, whatever the exemptions say.
+  const bool owner = who.role == v1::ROLE_OWNER;
+  const bool softened = owner && (step.mute_seconds() > 0 || step.remove() || step.ban());
+  if (step.warn() || softened) add(v1::ACTION_KIND_WARN_PRIVATELY, rule);
   if (step.announce()) add(v1::ACTION_KIND_ANNOUNCE, rule);
-  const bool exits = step.remove() || step.ban();
-  if (step.mute_seconds() > 0 && !exits) {
+  const bool exits = (step.remove() || step.ban()) && !owner;
+  if (step.mute_seconds() > 0 && !exits && !owner) {
     add(v1::ACTION_KIND_MUTE, rule).set_duration_seconds(step.mute_seconds());
     strike.set_mute_until_ms(e.time_ms() + step.mute_seconds() * kMillis);
     Mute(m, strike.mute_until_ms());
   }
-  if (exits) {
+  // The deduction for this violation comes first, also on the step that
+  // removes: the removal then forfeits only what is left.
+  const int64_t deduction = owner ? 0 : std::min(ladder.deduction_cents, who.deposit_cents);
+  if (deduction > 0) {
+    // The engine takes it from the deposit and removes the member at zero.
+    add(v1::ACTION_KIND_DEDUCT_DEPOSIT, ladder.deduction_path).set_amount_cents(deduction);
+  }
+  // A deduction that empties the deposit removes the member already.
+  const bool emptied = deduction > 0 && deduction == who.deposit_cents;
+  if (exits && (step.ban() || !emptied)) {
     add(step.ban() ? v1::ACTION_KIND_BAN : v1::ACTION_KIND_REMOVE, rule)
         .set_reason(absl::StrCat("strike ", count, ": ", v.category));
-  } else if (ladder.deduction_cents > 0 && members_.member(m).deposit_cents > 0) {
-    // The engine takes it from the deposit and removes the member at zero.
-    add(v1::ACTION_KIND_DEDUCT_DEPOSIT, ladder.deduction_path)
-        .set_amount_cents(ladder.deduction_cents);
   }
   for (int i = first; i < out.actions_size(); ++i) Audit(out.actions(i), e, "");
 }
@@ -304,7 +453,7 @@ void Rules::Sanction(MemberIndex m, const std::vector<Violation>& found, const v
 void Rules::Mediate(MemberIndex m, const v1::Event& e, v1::Outcome& out) {
   const v1::Message& msg = e.message();
   const Remembered* replied = FindMessage(msg.reply_to());
-  if (replied == nullptr || replied->author == m) return;
+  if (replied == nullptr || replied->deleted || replied->author == m) return;
   // Sanction has just recorded this message's strike.
   if (!eff_.IsDispute(state(m).strikes.back().category())) return;
   const MemberIndex other = replied->author;
@@ -409,11 +558,47 @@ void Rules::ApplyRevoke(const v1::Event& e, v1::Outcome& out) {
   }
 }
 
+void Rules::ApplyEdit(const v1::Event& e, v1::Outcome& out) {
+  const MemberIndex m = *members_.Find(e.actor());
+  const v1::MessageEdit& edit = e.edit_message();
+  Remembered& msg = messages_[message_seq_.at(edit.message_id()) - first_message_seq_];
+  if (state(m).mute_until_ms > e.time_ms()) {
+    msg.hidden = true;
+    v1::Action& hide = AddAction(out, v1::ACTION_KIND_HIDE_MESSAGE, "rules.mute", e.actor());
+    hide.set_reason("muted");
+    hide.set_message_id(edit.message_id());
+    hide.set_group(msg.group);
+    return;
+  }
+  std::vector<Violation> found = Screen(edit.text(), members_.member(m).role);
+  if (found.empty()) return;
+  msg.hidden = true;
+  Hide(found, edit.message_id(), e, out);
+  std::erase_if(found, [&](const Violation& v) { return eff_.For(v.category).hide_only; });
+  if (found.empty()) return;
+  Sanction(m, found, e, out);
+}
+
+void Rules::ApplyDelete(const v1::Event& e) {
+  messages_[message_seq_.at(e.delete_message().message_id()) - first_message_seq_].deleted = true;
+}
+
+std::optional<Rules::ApplicantRefusal> Rules::ScreenApplicant(const v1::Event& e) const {
+  if (!e.has_apply() || !config_.rules().screen_nicknames()) return std::nullopt;
+  std::optional<MemberIndex> m = members_.Find(e.actor());
+  const v1::Role role = m.has_value() ? members_.member(*m).role : v1::ROLE_MEMBER;
+  std::vector<Violation> found = Screen(e.apply().nickname(), role);
+  std::erase_if(found, [&](const Violation& v) { return eff_.For(v.category).hide_only; });
+  if (found.empty()) return std::nullopt;
+  return ApplicantRefusal{"rules.screen_nicknames", found.front().category,
+                          found.front().matched};
+}
+
 void Rules::Observe(const v1::Event& e, v1::Outcome& out) {
   if (!e.has_rename() || !config_.rules().screen_nicknames()) return;
   std::optional<MemberIndex> m = members_.Find(e.actor());
   if (!m.has_value() || !members_.member(*m).active()) return;
-  std::vector<Violation> found = Screen(e.rename().nickname());
+  std::vector<Violation> found = Screen(e.rename().nickname(), members_.member(*m).role);
   std::erase_if(found, [&](const Violation& v) { return eff_.For(v.category).hide_only; });
   if (found.empty()) return;
   v1::Action& remind = AddAction(out, v1::ACTION_KIND_REMIND, "rules.screen_nicknames", e.actor());
@@ -425,6 +610,16 @@ void Rules::Observe(const v1::Event& e, v1::Outcome& out) {
 
 // ---------------------------------------------------------------- state
 
+uint32_t Rules::LiveStrikes(MemberIndex m, absl::string_view category, int64_t now) const {
+  const MemberRules* st = find_state(m);
+  if (st == nullptr) return 0;
+  const int64_t expiry = eff_.strike_expiry_ms;
+  return static_cast<uint32_t>(std::count_if(
+      st->strikes.begin(), st->strikes.end(), [&](const v1::Strike& s) {
+        return !s.revoked() && s.time_ms() > now - expiry && s.category() == category;
+      }));
+}
+
 uint32_t Rules::LiveStrikes(MemberIndex m, int64_t now) const {
   const MemberRules* st = find_state(m);
   if (st == nullptr) return 0;
@@ -435,9 +630,15 @@ uint32_t Rules::LiveStrikes(MemberIndex m, int64_t now) const {
 }
 
 void Rules::Audit(const v1::Action& a, const v1::Event& e, absl::string_view by) {
+  AddAudit(a, e.time_ms(), e.id(), by);
+}
+
+void Rules::AddAudit(const v1::Action& a, int64_t time_ms, absl::string_view event_id,
+                     absl::string_view by) {
+  ForgetOldAudit(time_ms);
   v1::AuditEntry& entry = audit_.emplace_back();
-  entry.set_time_ms(e.time_ms());
-  entry.set_event_id(e.id());
+  entry.set_time_ms(time_ms);
+  entry.set_event_id(std::string(event_id));
   entry.set_member(a.member());
   entry.set_action(a.kind());
   entry.set_rule(a.rule());
@@ -445,23 +646,60 @@ void Rules::Audit(const v1::Action& a, const v1::Event& e, absl::string_view by)
   entry.set_strike_count(a.strike_count());
   entry.set_strike_id(a.strike_id());
   entry.set_message_id(a.message_id());
-  *entry.mutable_spans() = a.spans();
-  entry.set_matched(a.text());
+  for (int i = 0; i < a.spans_size() && i < limits::kMaxAuditSpans; ++i) {
+    *entry.add_spans() = a.spans(i);
+  }
+  entry.set_matched(std::string(CutUtf8(a.text(), limits::kMaxAuditTextBytes)));
   entry.set_by(std::string(by));
+  entry.set_amount_cents(a.amount_cents());
 }
 
-std::vector<v1::AuditEntry> Rules::AuditOf(MemberIndex m) const {
+void Rules::ForgetOldAudit(int64_t now) {
+  for (int i = 0; i < limits::kMaxAuditDropsPerEvent && !audit_.empty() &&
+                  audit_.front().time_ms() < now - eff_.audit_retention_ms;
+       ++i) {
+    audit_.pop_front();
+  }
+}
+
+void Rules::AuditConsequences(const v1::Action& cause, const v1::Outcome& consequences,
+                              int first, int64_t now) {
+  const bool ours = cause.strike_id() != 0 && absl::StartsWith(cause.rule(), "rules.") &&
+                    (cause.kind() == v1::ACTION_KIND_REMOVE || cause.kind() == v1::ACTION_KIND_BAN ||
+                     cause.kind() == v1::ACTION_KIND_DEDUCT_DEPOSIT);
+  if (!ours) return;
+  // The event that caused it is the one the cause's own entry names.
+  std::string event_id;
+  for (auto it = audit_.rbegin(); it != audit_.rend(); ++it) {
+    if (it->strike_id() == cause.strike_id()) {
+      event_id = it->event_id();
+      break;
+    }
+  }
+  for (int i = first; i < consequences.actions_size(); ++i) {
+    const v1::Action& a = consequences.actions(i);
+    if (a.member() != cause.member()) continue;
+    if (a.kind() != v1::ACTION_KIND_FORFEIT_DEPOSIT && a.kind() != v1::ACTION_KIND_REMOVE) continue;
+    v1::Action entry = a;
+    entry.set_strike_id(cause.strike_id());
+    entry.set_strike_count(cause.strike_count());
+    if (entry.category().empty()) entry.set_category(cause.category());
+    AddAudit(entry, now, event_id, "");
+  }
+}
+
+std::vector<v1::AuditEntry> Rules::AuditOf(MemberIndex m, int64_t now) const {
   std::vector<v1::AuditEntry> entries;
   const std::string& id = members_.member(m).id;
   for (const v1::AuditEntry& a : audit_) {
-    if (a.member() == id) entries.push_back(a);
+    if (a.member() == id && a.time_ms() >= now - eff_.audit_retention_ms) entries.push_back(a);
   }
   return entries;
 }
 
 void Rules::Remember(const v1::Event& e, MemberIndex author) {
   message_seq_[e.message().message_id()] = first_message_seq_ + messages_.size();
-  messages_.push_back({e.message().message_id(), author, e.group(), e.time_ms(), {}, false});
+  messages_.push_back({e.message().message_id(), author, e.group(), e.time_ms(), {}, false, false});
 }
 
 void Rules::ForgetOld(int64_t now) {
@@ -471,6 +709,12 @@ void Rules::ForgetOld(int64_t now) {
     messages_.pop_front();
     ++first_message_seq_;
   }
+}
+
+std::string Rules::GroupOf(const v1::Event& e) const {
+  if (!e.has_edit_message()) return e.group();
+  const Remembered* msg = FindMessage(e.edit_message().message_id());
+  return msg == nullptr ? e.group() : msg->group;
 }
 
 const Rules::Remembered* Rules::FindMessage(absl::string_view id) const {
@@ -525,6 +769,7 @@ void Rules::Save(v1::RulesState* state) const {
     r->set_time_ms(msg.time_ms);
     for (MemberIndex rep : msg.reporters) r->add_reporters(members_.member(rep).id);
     r->set_hidden(msg.hidden);
+    r->set_deleted(msg.deleted);
   }
   for (const v1::AuditEntry& a : audit_) *state->add_audit() = a;
 }
@@ -575,7 +820,7 @@ absl::Status Rules::Load(const v1::RulesState& state) {
     if (r.message_id().empty() || !seq.emplace(r.message_id(), i).second) {
       return InvalidField(at + ".message_id", "missing or duplicate");
     }
-    Remembered msg{r.message_id(), *author, r.group(), r.time_ms(), {}, r.hidden()};
+    Remembered msg{r.message_id(), *author, r.group(), r.time_ms(), {}, r.hidden(), r.deleted()};
     for (const std::string& rep : r.reporters()) {
       absl::StatusOr<MemberIndex> who = member(rep, at + ".reporters");
       if (!who.ok()) return who.status();

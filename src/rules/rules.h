@@ -38,11 +38,30 @@ class Rules {
   Rules(const Rules&) = delete;
   Rules& operator=(const Rules&) = delete;
 
+  // What refuses an applicant whose nickname breaks the rules: the rule, the
+  // category and the matched text.
+  struct ApplicantRefusal {
+    std::string rule;
+    std::string category;
+    std::string matched;
+  };
+
   static bool Handles(v1::Event::KindCase kind);
   absl::Status Check(const v1::Event& e) const;
   void Apply(const v1::Event& e, v1::Outcome& out);
   // Screens nicknames on rename when configured.
   void Observe(const v1::Event& e, v1::Outcome& out);
+  // For an `apply` event that passed membership's Check: the refusal when
+  // rules.screen_nicknames is on and the applicant's nickname breaks a
+  // rule they are not exempt from; nullopt to let membership decide.
+  // O(|nickname|).
+  std::optional<ApplicantRefusal> ScreenApplicant(const v1::Event& e) const;
+  // Audits what membership did in carrying out `cause`, one of rules'
+  // sanctions (`consequences` are the outcome's actions from index
+  // `first`): a deposit forfeited on removal gets its own entry. O(new
+  // actions).
+  void AuditConsequences(const v1::Action& cause, const v1::Outcome& consequences, int first,
+                         int64_t now);
 
   // Mute expiries.
   std::optional<int64_t> NextDue() const;
@@ -51,10 +70,13 @@ class Rules {
   void Save(v1::RulesState* state) const;
   absl::Status Load(const v1::RulesState& state);
 
-  // The audit entries about `m`, oldest first. O(audit log size).
-  std::vector<v1::AuditEntry> AuditOf(MemberIndex m) const;
+  // The audit entries about `m` still within their retention at `now`,
+  // oldest first. O(audit log size).
+  std::vector<v1::AuditEntry> AuditOf(MemberIndex m, int64_t now) const;
   // Strikes of `m` still counting at `now`. O(strikes of m).
   uint32_t LiveStrikes(MemberIndex m, int64_t now) const;
+  // As above, counting only strikes of `category`. O(strikes of m).
+  uint32_t LiveStrikes(MemberIndex m, absl::string_view category, int64_t now) const;
 
  private:
   struct MemberRules {
@@ -74,6 +96,7 @@ class Rules {
     int64_t time_ms;
     std::vector<MemberIndex> reporters;
     bool hidden = false;
+    bool deleted = false;
   };
   // A violation found in one message or nickname.
   struct Violation {
@@ -86,13 +109,25 @@ class Rules {
   absl::Status CheckReport(const v1::Event& e) const;
   absl::Status CheckSanction(const v1::Event& e) const;
   absl::Status CheckRevoke(const v1::Event& e) const;
+  absl::Status CheckEdit(const v1::Event& e) const;
+  absl::Status CheckDelete(const v1::Event& e) const;
 
   void ApplyMessage(const v1::Event& e, v1::Outcome& out);
   void ApplyReport(const v1::Event& e, v1::Outcome& out);
   void ApplySanction(const v1::Event& e, v1::Outcome& out);
   void ApplyRevoke(const v1::Event& e, v1::Outcome& out);
+  void ApplyEdit(const v1::Event& e, v1::Outcome& out);
+  void ApplyDelete(const v1::Event& e);
 
-  std::vector<Violation> Screen(absl::string_view text) const;
+  // The violations in `text` that a member with `role` is not exempt from,
+  // links to allowed domains and allowed account ids left out.
+  std::vector<Violation> Screen(absl::string_view text, v1::Role role) const;
+  // True when `match` (in `text`) is a link to an allowed domain or an
+  // allowed account id.
+  bool Allowed(const ScreenMatch& match, absl::string_view text) const;
+  // Hides message `message_id` in the event's group for the violations found.
+  void Hide(const std::vector<Violation>& found, absl::string_view message_id,
+            const v1::Event& e, v1::Outcome& out);
   std::optional<Violation> Flood(MemberIndex m, const v1::Message& msg, int64_t now);
   // Records a strike and carries out the ladder step it reaches.
   void Sanction(MemberIndex m, const std::vector<Violation>& found, const v1::Event& e,
@@ -100,9 +135,15 @@ class Rules {
   void Mediate(MemberIndex m, const v1::Event& e, v1::Outcome& out);
   void Mute(MemberIndex m, int64_t until);
   void Audit(const v1::Action& a, const v1::Event& e, absl::string_view by);
+  void AddAudit(const v1::Action& a, int64_t time_ms, absl::string_view event_id,
+                absl::string_view by);
+  // Drops a few entries past their retention at `now`.
+  void ForgetOldAudit(int64_t now);
   void Remember(const v1::Event& e, MemberIndex author);
   void ForgetOld(int64_t now);
   const Remembered* FindMessage(absl::string_view id) const;
+  // The group an event happened in: an edit's is its message's.
+  std::string GroupOf(const v1::Event& e) const;
   MemberRules& state(MemberIndex m);
   const MemberRules* find_state(MemberIndex m) const;
 
@@ -114,7 +155,7 @@ class Rules {
   std::deque<Remembered> messages_;
   uint64_t first_message_seq_ = 0;  // sequence number of messages_.front()
   absl::flat_hash_map<std::string, uint64_t> message_seq_;
-  std::vector<v1::AuditEntry> audit_;
+  std::deque<v1::AuditEntry> audit_;
   absl::btree_set<std::pair<int64_t, MemberIndex>> mutes_;  // derived
   uint64_t next_strike_id_ = 1;
 };

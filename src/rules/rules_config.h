@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "shequn/screening.h"
+#include "shequn/v1/common.pb.h"
 #include "shequn/v1/rules.pb.h"
 
 namespace shequn::rules {
@@ -21,6 +22,7 @@ struct LadderRef {
   int64_t deduction_cents = 0;
   std::string deduction_path;  // the config field the deduction comes from
   bool hide_only = false;
+  bool count_own_strikes = false;  // the ladder counts this category's strikes only
 };
 
 // RulesConfig with every default applied. Cheap to copy.
@@ -30,6 +32,14 @@ struct EffectiveRules {
   // The ladder for `category`: the category's own, else the community's.
   LadderRef For(absl::string_view category) const;
   bool IsDispute(absl::string_view category) const;
+  // True when a member with `role` is not screened for `category`: the
+  // category's exemption if it has one, else the community's. O(roles).
+  bool Exempt(v1::Role role, absl::string_view category) const;
+  // True when `host` (lower case) is an allowed domain or a subdomain of
+  // one. O(allowed domains).
+  bool AllowedHost(absl::string_view host) const;
+  // True when `id` (as AccountKey folds it) is an allowed account. O(1).
+  bool AllowedAccount(absl::string_view id) const;
 
   std::vector<v1::LadderStep> ladder;
   std::vector<v1::CategoryRule> categories;
@@ -40,7 +50,26 @@ struct EffectiveRules {
   int64_t repeat_window_ms;
   int64_t deduction_cents;
   uint32_t report_threshold;
+  std::vector<v1::Role> exempt_roles;
+  std::vector<std::string> allowed_domains;
+  absl::flat_hash_set<std::string> allowed_accounts;  // folded by AccountKey
+  int64_t audit_retention_ms;
 };
+
+// The names of the built-in categories (BuiltInCategory in rules.proto):
+// "abuse", "advertising", ..., "manual". O(built-ins).
+std::vector<std::string> BuiltInCategoryNames();
+
+// OK when `category` is a built-in category or one of `config`'s word
+// lists; else InvalidArgument "path: unknown category 'advertisment' (did
+// you mean 'advertising'?)". O(word lists).
+absl::Status CheckCategory(const v1::RulesConfig& config, absl::string_view category,
+                           absl::string_view path);
+
+// An account id as allow lists compare it: ASCII lower case, and a phone
+// number (digits, '+', '-', spaces) as its digits without a leading 86 or
+// 0086. O(|id|).
+std::string AccountKey(absl::string_view id);
 
 // The screener's options from the config (no validation).
 ScreenerOptions ScreenerOptionsFrom(const v1::RulesConfig& config);

@@ -19,13 +19,32 @@ constexpr double kLoveMessage = 1, kLoveTopic = 2, kLoveAnswer = 2, kLoveShare =
                  kLoveReactionGiven = 0.25, kLoveReactionReceived = 0.5, kLoveCheckIn = 1,
                  kLoveAttended = 2;
 
-bool IsViolation(const v1::Action& a) {
+// A sanction for breaking a rule: by the ladder, by hand, or a fine.
+bool IsSanction(const v1::Action& a) {
   // Silence is not a violation: the purge warns privately too.
   if (a.reason() == "purge.inactive") return false;
-  const v1::ActionKind k = a.kind();
-  return k == v1::ACTION_KIND_WARN_PRIVATELY || k == v1::ACTION_KIND_MUTE ||
-         k == v1::ACTION_KIND_HIDE_MESSAGE || k == v1::ACTION_KIND_DEDUCT_DEPOSIT ||
-         k == v1::ACTION_KIND_BAN;
+  switch (a.kind()) {
+    case v1::ACTION_KIND_WARN_PRIVATELY:
+    case v1::ACTION_KIND_MUTE:
+    case v1::ACTION_KIND_DEDUCT_DEPOSIT:
+    case v1::ACTION_KIND_BAN: return true;
+    case v1::ACTION_KIND_REMOVE: return a.strike_id() != 0;  // the ladder's, not a leave
+    default: return false;
+  }
+}
+
+// What a violation is counted by, once: the message screened (its hide
+// and every step of its strike name it), else the strike (a nickname), else
+// the member (a ban or warning by hand). Empty for actions that are not
+// about a violation.
+std::string ViolationKey(const v1::Action& a) {
+  const bool screened = a.kind() == v1::ACTION_KIND_HIDE_MESSAGE && a.rule() == "rules.word_lists";
+  const bool struck = a.strike_id() != 0 && a.kind() != v1::ACTION_KIND_REVOKE_STRIKE &&
+                      a.kind() != v1::ACTION_KIND_UNMUTE;
+  if (!screened && !struck && !IsSanction(a)) return "";
+  if (!a.message_id().empty()) return absl::StrCat("message ", a.message_id());
+  if (a.strike_id() != 0) return absl::StrCat("strike ", a.strike_id());
+  return absl::StrCat("member ", a.member());
 }
 
 bool NamesMember(v1::ActionKind k) {
@@ -244,6 +263,7 @@ void Segments::ObserveActions(int64_t now, const v1::Outcome& out, int first,
   // What the actions lead to goes to `add`; timers' consequences are dropped.
   v1::Outcome ignored;
   v1::Outcome& consequences = add != nullptr ? *add : ignored;
+  std::vector<std::string> violations;  // counted in this outcome
   for (int i = first; i < n; ++i) {
     const v1::Action& a = out.actions(i);
     std::optional<MemberIndex> m = members_.Find(a.member());
@@ -251,14 +271,19 @@ void Segments::ObserveActions(int64_t now, const v1::Outcome& out, int first,
       const int64_t p = int64_t{d_.hot[*m].points} + a.amount();
       d_.hot[*m].points = static_cast<int32_t>(std::clamp<int64_t>(p, INT32_MIN, INT32_MAX));
     }
-    const bool violation = IsViolation(a);
+    std::string key = ViolationKey(a);
+    const bool violation =
+        !key.empty() && std::find(violations.begin(), violations.end(), key) == violations.end();
+    if (violation) violations.push_back(std::move(key));
+    const bool sanction = IsSanction(a);
     const bool flare = a.kind() == v1::ACTION_KIND_MEDIATE;
-    if (violation || flare) {
+    if (violation || sanction || flare) {
       std::optional<int32_t> g = members_.FindGroup(a.group());
       if (!g.has_value() && m.has_value()) g = d_.hot[*m].group_seen;
       if (!g.has_value() && m.has_value()) g = members_.member(*m).group;
       if (g.has_value() && *g >= 0) {
         if (violation) d_.days.Add(*g, day, health::kViolations);
+        if (sanction) d_.days.Add(*g, day, health::kSanctions);
         if (flare) d_.days.Add(*g, day, health::kFlareUps);
         if (a.kind() == v1::ACTION_KIND_BAN) d_.days.Add(*g, day, health::kBans);
       }

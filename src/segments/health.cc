@@ -58,7 +58,7 @@ void GroupDays::Save(int32_t g, v1::GroupActivity* out) const {
     v1::GroupDay* d = out->add_days();
     const google::protobuf::Reflection* refl = d->GetReflection();
     for (int s = 0; s < kStatCount; ++s) {
-      if (day.n[s] != 0) refl->SetUInt32(d, desc->FindFieldByNumber(s + 1), day.n[s]);
+      if (day.n[s] != 0) refl->SetUInt32(d, desc->FindFieldByNumber(StatField(s)), day.n[s]);
     }
     d->mutable_answer_seconds()->Add(day.answer_seconds.begin(), day.answer_seconds.end());
   }
@@ -81,7 +81,7 @@ absl::Status GroupDays::Load(int32_t g, const v1::GroupActivity& in) {
     const v1::GroupDay& d = in.days(i);
     const google::protobuf::Reflection* refl = d.GetReflection();
     for (int s = 0; s < kStatCount; ++s) {
-      group.days[i].n[s] = refl->GetUInt32(d, desc->FindFieldByNumber(s + 1));
+      group.days[i].n[s] = refl->GetUInt32(d, desc->FindFieldByNumber(StatField(s)));
     }
     group.days[i].answer_seconds.assign(d.answer_seconds().begin(), d.answer_seconds().end());
   }

@@ -19,15 +19,21 @@
 
 namespace shequn::health {
 
-// Per-day counts of a group; the order of v1::GroupDay fields 1..19.
+// Per-day counts of a group; the order of v1::GroupDay fields 1..19, then
+// 21 (StatField).
 enum Stat : uint8_t {
   kNewMembers, kLeavers, kMovedIn, kMovedOut, kGraduated,
   kMessages, kTopics, kReplies, kQuestions, kAnswered,
   kShares, kReactions, kEventsHeld,
   kPaidPurchases, kFirstPurchases, kRepeatPurchases,
-  kViolations, kFlareUps, kBans,
+  kViolations,  // messages and nicknames that broke a rule
+  kFlareUps, kBans,
+  kSanctions,   // warnings, mutes, deductions, bans and removals for them
   kStatCount,
 };
+
+// The v1::GroupDay field number that saves `s` (20 is answer_seconds).
+constexpr int StatField(int s) { return s < kSanctions ? s + 1 : s + 2; }
 
 struct Day {
   std::array<uint32_t, kStatCount> n{};

@@ -428,6 +428,7 @@ void ReportBuilder::FillKpis(health::Day& sum, const Tally& a, size_t w,
   k->set_conversion_rate(Ratio(sum.n[health::kFirstPurchases],
                                sum.n[health::kFirstPurchases] + non_paying));
   k->set_violations(sum.n[health::kViolations]);
+  k->set_sanctions(sum.n[health::kSanctions]);
   k->set_flare_ups(sum.n[health::kFlareUps]);
   k->set_bans(sum.n[health::kBans]);
 }

@@ -22,6 +22,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -170,6 +171,14 @@ class StreamContext {
     const int n = std::min({within, next_message_, kRecent});
     if (n == 0 || OneIn(8)) return absl::StrCat("msg-unknown-", Pick(5));
     return absl::StrCat("msg", next_message_ - 1 - Pick(n));
+  }
+  // One of the last few messages and its author, as {id, author}; or
+  // sometimes an id nobody sent, with a member from the pool.
+  std::pair<std::string, std::string> RecentMessage() {
+    const int n = std::min(next_message_, kRecent);
+    if (n == 0 || OneIn(8)) return {absl::StrCat("msg-unknown-", Pick(5)), Member()};
+    const int k = next_message_ - 1 - Pick(n);
+    return {absl::StrCat("msg", k), recent_authors_[k % kRecent]};
   }
   // The author of one of the last few messages (a moderator acts on who just
   // spoke), or a member from the pool.
@@ -381,6 +390,7 @@ inline constexpr absl::string_view kAllPartsCommunity = R"pb(
     word_lists { category: "abuse" words: ["傻逼", "脑残", "滚蛋", "idiot", "stupid"] }
     word_lists { category: "advertising" words: ["代购", "兼职刷单", "优惠券", "加微信"] }
     word_lists { category: "off_topic" words: ["拼多多砍一刀"] }
+    word_lists { category: "links" words: ["网盘链接"] }
     whitelist: ["scunthorpe"]
     link_category: "links"
     contact_category: "poaching"
@@ -580,7 +590,25 @@ inline std::vector<WeightedMaker> RulesMakers() {
          s->set_duration_seconds(c.OneIn(10) ? -c.Pick(100) : 60 * (1 + c.Pick(3 * 24 * 60)));
          s->set_reason(c.OneOf({"刷屏", "人身攻击", "off-topic again", ""}));
          s->set_strike(c.Pick(2));
-         s->set_category(c.OneOf({"abuse", "advertising", "flooding", "links", "", "custom"}));
+         s->set_category(c.OneOf({"abuse", "advertising", "flooding", "links", "", "off_topic"}));
+       }},
+      {"edit_message", 3,  // mostly by the author, sometimes by someone else
+       [](StreamContext& c, v1::Event& e) {
+         auto [id, author] = c.RecentMessage();
+         if (!c.OneIn(5)) e.set_actor(author);
+         v1::MessageEdit* edit = e.mutable_edit_message();
+         edit->set_message_id(c.OneIn(40) ? "" : id);
+         bool violation = false;
+         edit->set_text(ChatText(c, &violation));
+         if (violation) c.NoteViolation(e.actor());
+       }},
+      {"delete_message", 2,  // by the author, a moderator or someone else
+       [](StreamContext& c, v1::Event& e) {
+         auto [id, author] = c.RecentMessage();
+         const int who = c.Pick(4);
+         if (who < 2) e.set_actor(author);
+         if (who == 2) e.set_actor(c.Staff());
+         e.mutable_delete_message()->set_message_id(id);
        }},
       {"revoke_strike", 2,
        [](StreamContext& c, v1::Event& e) {
