@@ -87,7 +87,8 @@ bool EffectiveRules::IsDispute(absl::string_view category) const {
 ScreenerOptions ScreenerOptionsFrom(const v1::RulesConfig& c) {
   ScreenerOptions options;
   for (const v1::WordList& list : c.word_lists()) {
-    options.word_lists.push_back({list.category(), {list.words().begin(), list.words().end()}});
+    options.word_lists.push_back(
+        {list.category(), {list.words().begin(), list.words().end()}, list.substring()});
   }
   options.whitelist.assign(c.whitelist().begin(), c.whitelist().end());
   if (c.detectors_size() == 1 && c.detectors(0) == "none") {
