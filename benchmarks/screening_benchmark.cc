@@ -2,6 +2,11 @@
 //   (a) shequn::Screener       one pass: words + whitelist + 5 detectors
 //   (b) naive find loop        lowercase the line, text.find(word) per word
 //   (c) RE2::Set               the words (quoted) + detector regexes, one set
+//   (d) Hyperscan              the words as literals + detector regexes, with
+//                              HS_FLAG_SOM_LEFTMOST (match offsets) and
+//                              without (end offsets only)
+//   (e) one lookup per byte    a table read per byte: the floor any
+//                              byte-at-a-time scanner pays
 // over the same corpus of chat lines (Chinese and English, ~1 in 4 carrying
 // a banned word or contact pattern), one line at a time as messages arrive.
 // 10,000 banned words: real seed words plus generated plausible ones.
@@ -10,9 +15,11 @@
 //
 //   build/benchmarks/screening_benchmark
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <string>
@@ -24,6 +31,9 @@
 #ifdef SHEQUN_HAVE_RE2
 #include "re2/re2.h"
 #include "re2/set.h"
+#endif
+#ifdef SHEQUN_HAVE_HYPERSCAN
+#include <hs/hs.h>
 #endif
 
 namespace {
@@ -126,11 +136,21 @@ const std::vector<std::string> kPatternSnippets = {
     "DM me for the link", "私聊我有福利", "去 baidu . com 搜一下",
     "１３９ ８８８８ ６６６６ 随时打"};
 
+// SHEQUN_BENCH_ASCII=1 screens English lines only (ASCII-heavy text).
+bool AsciiOnly() {
+  const char* v = std::getenv("SHEQUN_BENCH_ASCII");
+  return v != nullptr && v[0] == '1';
+}
+
 std::vector<std::string> Corpus(const std::vector<std::string>& words) {
   std::mt19937_64 rng(7);
   std::vector<std::string> lines;
+  std::vector<std::string> clean;
+  for (const std::string& l : kCleanLines) {
+    if (!AsciiOnly() || static_cast<unsigned char>(l[0]) < 0x80) clean.push_back(l);
+  }
   for (size_t i = 0; i < kLineCount; ++i) {
-    std::string line = kCleanLines[rng() % kCleanLines.size()];
+    std::string line = clean[rng() % clean.size()];
     switch (rng() % 8) {
       case 0:  // a banned word, sometimes spaced out to dodge filters
         line += rng() % 2 ? " " + words[rng() % words.size()] + " 真的"
@@ -140,7 +160,7 @@ std::vector<std::string> Corpus(const std::vector<std::string>& words) {
         line += " " + kPatternSnippets[rng() % kPatternSnippets.size()];
         break;
       default:
-        line += " " + kCleanLines[rng() % kCleanLines.size()];
+        line += " " + clean[rng() % clean.size()];
     }
     lines.push_back(std::move(line));
   }
@@ -289,6 +309,105 @@ void BM_Re2Set(benchmark::State& state) {
 BENCHMARK(BM_Re2Set)->Unit(benchmark::kMillisecond)->MinTime(0.5);
 #endif
 
+// ---- (d) Hyperscan ------------------------------------------------------------
+
+#ifdef SHEQUN_HAVE_HYPERSCAN
+// The same detectors as for RE2, in Hyperscan's PCRE dialect.
+const std::vector<std::string> kHsRegexes = {
+    R"((?:https?://|www\.)[a-z0-9./?=&%_-]+)",
+    R"([a-z0-9-]+\s*\.\s*(?:com|cn|net|org|io|cc|top|xyz|vip)\b)",
+    R"((?:\+?86[\s-]*)?1[3-9](?:[\s-]*[0-9]){9})",
+    R"((?:wx|vx|v信|微信|威信|加v|加我)[\s:：号]*[a-z0-9_-]{5,20})",
+    R"((?:qq|扣扣)[\s:：号]*[0-9]{5,11})",
+    R"(加我|加好友|私聊我|私信我|add me|dm me|pm me)"};
+
+std::string HexEscape(const std::string& w) {
+  std::string out;
+  char buf[8];
+  for (unsigned char c : w) {
+    std::snprintf(buf, sizeof buf, "\\x%02x", c);
+    out += buf;
+  }
+  return out;
+}
+
+struct HsDb {
+  hs_database_t* db = nullptr;
+  hs_scratch_t* scratch = nullptr;
+};
+
+const HsDb& Hyperscan(bool som) {
+  static HsDb dbs[2];
+  HsDb& d = dbs[som];
+  if (d.db != nullptr) return d;
+  Data();
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> patterns;
+  for (const std::string& w : Data().words) patterns.push_back(HexEscape(w));
+  for (const std::string& p : kHsRegexes) patterns.push_back(p);
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags, ids;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    exprs.push_back(patterns[i].c_str());
+    flags.push_back(HS_FLAG_CASELESS |
+                    (som ? HS_FLAG_SOM_LEFTMOST : HS_FLAG_SINGLEMATCH));
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(),
+                       static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK, nullptr,
+                       &d.db, &error) != HS_SUCCESS) {
+    std::fprintf(stderr, "hyperscan: %s\n", error->message);
+    std::abort();
+  }
+  if (hs_alloc_scratch(d.db, &d.scratch) != HS_SUCCESS) std::abort();
+  g_build_ms[som ? "hs-som" : "hs"] = MsSince(start);
+  return d;
+}
+
+int CountMatch(unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) {
+  ++*static_cast<size_t*>(ctx);
+  return 0;
+}
+
+void BM_Hyperscan(benchmark::State& state) {
+  const HsDb& d = Hyperscan(state.range(0) != 0);
+  size_t flagged = 0;
+  for (auto _ : state) {
+    flagged = 0;
+    for (const std::string& line : Data().lines) {
+      size_t hits = 0;
+      hs_scan(d.db, line.data(), static_cast<unsigned>(line.size()), 0, d.scratch,
+              CountMatch, &hits);
+      flagged += hits > 0;
+    }
+    benchmark::DoNotOptimize(flagged);
+  }
+  state.SetBytesProcessed(state.iterations() * Data().bytes);
+  state.counters["flagged_lines"] = flagged;
+}
+BENCHMARK(BM_Hyperscan)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+#endif
+
+// ---- (e) one table lookup per byte ---------------------------------------------
+
+void BM_LookupPerByte(benchmark::State& state) {
+  std::array<uint8_t, 256> table{};
+  for (int i = 0; i < 256; ++i) table[i] = static_cast<uint8_t>(i * 7 + 1);
+  size_t flagged = 0;
+  for (auto _ : state) {
+    flagged = 0;
+    for (const std::string& line : Data().lines) {
+      uint32_t h = 0;
+      for (unsigned char c : line) h = h * 31 + table[c];
+      flagged += (h & 1023) == 0;
+    }
+    benchmark::DoNotOptimize(flagged);
+  }
+  state.SetBytesProcessed(state.iterations() * Data().bytes);
+}
+BENCHMARK(BM_LookupPerByte)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+
 // Keeps each run's bytes/second for the summary table.
 class SummaryReporter : public benchmark::ConsoleReporter {
  public:
@@ -311,10 +430,12 @@ void PrintSummary(const std::map<std::string, double>& rate) {
     return 0.0;
   };
   const double shequn = mb("BM_Shequn"), naive = mb("BM_NaiveFind"),
-               re2 = mb("BM_Re2Set");
-  std::printf("\nScreening %zu words over %zu chat lines (%zu bytes), one line "
-              "at a time\n",
-              kWordCount, kLineCount, Data().bytes);
+               re2 = mb("BM_Re2Set"), hs_som = mb("BM_Hyperscan/1"),
+               hs = mb("BM_Hyperscan/0"), lookup = mb("BM_LookupPerByte");
+  std::printf("\nScreening %zu words over %zu %s chat lines (%zu bytes), one "
+              "line at a time\n",
+              kWordCount, kLineCount, AsciiOnly() ? "English" : "mixed Chinese/English",
+              Data().bytes);
   std::printf("| engine | MB/s | shequn speed vs it | build ms |\n");
   std::printf("| --- | ---: | ---: | ---: |\n");
   const auto row = [&](const char* name, double v, const char* build) {
@@ -334,6 +455,9 @@ void PrintSummary(const std::map<std::string, double>& rate) {
   row("shequn::Screener", shequn, "shequn");
   row("naive lowercase+find", naive, "");
   row("RE2::Set", re2, "RE2::Set");
+  row("Hyperscan, HS_FLAG_SOM_LEFTMOST", hs_som, "hs-som");
+  row("Hyperscan, end offsets only", hs, "hs");
+  row("one table lookup per byte", lookup, "");
 }
 
 }  // namespace

@@ -25,10 +25,14 @@ shequn_require() {
 }
 
 # What building the library and its examples needs.
-SHEQUN_BUILD_PACKAGES=(g++ cmake make pkg-config libabsl-dev libprotobuf-dev protobuf-compiler zlib1g-dev)
+# libicu-dev, libopencc-dev, libopencc-data, unicode-data and bzip2 feed the
+# build-time generator of the screening fold tables (the library links none).
+SHEQUN_BUILD_PACKAGES=(g++ cmake make pkg-config libabsl-dev libprotobuf-dev protobuf-compiler zlib1g-dev
+                       libicu-dev libopencc-dev libopencc-data unicode-data bzip2)
 # What the test suite adds. libclang-rt-14-dev holds the one clang header
 # the fuzz replay tests include, <fuzzer/FuzzedDataProvider.h>; no clang.
-SHEQUN_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 libclang-rt-14-dev)
+# fortunes and fortunes-zh are the screening false-positive corpus.
+SHEQUN_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 libclang-rt-14-dev fortunes fortunes-zh)
 
 # shequn_build DIR [CMAKE_ARGS...] : configure and build into DIR.
 shequn_build() {

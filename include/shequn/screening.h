@@ -10,48 +10,65 @@
 //   for (const shequn::ScreenMatch& m : r.matches) ...  // m.category, bytes
 //   std::string shown = shequn::Mask(text, r.matches);  // "***" over each
 //
-// Normalisation (applied the same way to word lists and to screened text):
+// Normalisation (applied the same way to word lists and to screened text),
+// from tables generated at build time (src/screening/generator):
 //  * UTF-8 is decoded; each byte of an invalid sequence is a separator.
-//  * Full-width forms U+FF01..U+FF5E fold to ASCII, U+3000 to a space;
-//    circled and mathematical letters/digits (ⓦ, ①, 𝐟) fold to ASCII.
-//  * ASCII letters fold to lower case.
-//  * Traditional Chinese folds to simplified through a curated table of
-//    about 740 common characters (contact, money, gambling, fraud, sex,
-//    abuse, politics and everyday words), none of which is itself a
-//    simplified character. No ICU: its Traditional-Simplified transliterator
-//    covers more characters but costs a 30 MB data dependency and an
-//    allocating UnicodeString per call, and evaders use common characters.
-//  * Separators between characters are dropped for word matching: spaces,
-//    punctuation, symbols, emoji, zero-width characters, combining marks
-//    ("加 微 信", "w.e.c.h.a.t", "加*微*信" all read "加微信"/"wechat").
-//    A Latin word spelled across separators must start a word, so "s h i t"
-//    matches "shit" but "I was hit" does not.
-//  * Runs of the same Latin letter collapse to one ("fuuuuck" reads "fuck";
-//    "qq" reads "q"). Digits and CJK never collapse: numbers keep their
-//    length, and reduplicated words ("妈妈", "哈哈") stay words.
-// NormalizeForScreening() shows what a word becomes. Words match as
-// substrings ("class" contains "ass"): whitelist the innocent words. Not
-// handled: accented or Cyrillic look-alikes ("fück"), pinyin, Chinese
-// numerals in phone numbers (一三八), homophones other than the triggers.
+//  * Traditional Chinese folds to simplified (OpenCC's t2s, every
+//    character it maps one to one: 維信 → 维信, 網賭 → 网赌).
+//  * Compatibility forms, accents, circled and mathematical letters fold
+//    by Unicode decomposition (NFKD, marks dropped): Ｆ, ü, ⓦ, 𝓮 → f, u,
+//    w, e. Look-alike letters of other scripts fold by ICU's confusable
+//    skeletons: Cyrillic "а", Greek "ο" → a, o. Then lower case.
+//  * Zero-width and format characters and combining marks are ignored as
+//    if absent ("b\u200Book" reads "book").
+//
+// Words. A word is a run of letters and digits; these rules decide where
+// one ends, so a moderator can predict a match:
+//  * A Latin entry matches whole words only: "ass" is not found in "class"
+//    or "assume", "smut" is found in "is smut", "wechat" in "new wechat".
+//    WordList::substring lifts this for a list ("ass" in "kickass").
+//  * Letters joined by symbols without a space are one word: "w.e.c.h.a.t",
+//    "sh*it", "fu🖕ck". Single letters apart by spaces are one word:
+//    "s h i t", "w e c h a t"; "I was hit" stays three words.
+//  * A letter repeated inside a word may stand for one or more of it, but
+//    never for fewer than the entry has: "fuuuck" and "asss" match "fuck"
+//    and "ass"; "as", "but", "con" do not match "ass", "butt", "coon".
+//  * Digits inside a word with letters read as leetspeak (0→o 1→i 3→e 4→a
+//    5→s 7→t 8→b): "w3ch4t", "sh1t". A number alone is not a word: "455"
+//    does not match "ass".
+//  * CJK entries match anywhere, across spaces and symbols between the
+//    characters ("加 微 信", "加微♥信"), never across sentence punctuation
+//    (, ; : ! ? 。 ， 、 and line breaks: "成，人" is not "成人").
+//  * Between CJK and Latin there is always a word edge: "加v" is "加" then
+//    the word "v".
+//  * An entry that normalises to nothing (an emoji, punctuation) is
+//    skipped and listed in Screener::skipped(); the rest of the list works.
+// NormalizeForScreening() shows what a text becomes. Not handled:
+// homophones other than the triggers below, pinyin of list words.
 //
 // Detectors look at the folded text with its separators, because a link or
 // an id is recognised by them:
 //   "url"          http(s)://…, www.…, domain-like a.b.com/.cn/.net/… with
 //                  path; dots may be '.', '。' or '点'.         → link_category
 //   "phone"        Chinese mobile 1[3-9] + 9 digits, optionally +86/0086,
-//                  digits may be full-width/circled and split by spaces,
-//                  dashes, dots or emoji (at most 3 between two digits).
-//   "wechat"       wx, vx, v信, 微信, 威信, 薇信, 维信, 加v, 加我, wechat, weixin
-//                  (separators inside allowed) then, after up to 8 filler
-//                  characters (spaces, punctuation, 号, 是, 为, :), an id:
-//                  6..20 of [a-z0-9_-] with a digit, or 5..15 digits;
-//                  and WeChat's generated ids "wxid_…" anywhere.
-//   "qq"           qq (or a lone q), q群, 扣扣, 企鹅 then filler then
-//                  5..11 digits.
+//                  digits may be full-width, circled or Chinese numerals
+//                  (一三八…, 壹叁捌…) and split by spaces, dashes, dots or
+//                  emoji (at most 3 between two digits).
+//   "wechat"       wx, vx, v信, 微信, 威信, 薇信, 维信, 徽信, 加v, 加vx, 加薇,
+//                  加微, 加我, wechat, weixin, wei xin, jia wo (as words)
+//                  then, after up to 8 filler characters (spaces,
+//                  punctuation, 号, 是, 为, :), an id: 6..20 of [a-z0-9_-]
+//                  with a digit, or 5..15 digits; characters of an id may
+//                  be apart by spaces ("d a v e 2 0 2 6"); and WeChat's
+//                  generated ids "wxid_…" anywhere.
+//   "qq"           qq, q群, 扣扣, 企鹅, 企鹅号, 球球 then filler then 5..11
+//                  digits.
 //   "solicitation" 加我, 加好友, 私聊我, 私信我, 私我, 滴滴我, 联系我, 扫码,
-//                  add me, dm me, pm me, contact me, text me.
-// All but "url" report contact_category. Latin triggers must stand on a
-// word boundary ("new xbox" is not "wx").
+//                  扫一扫, 扫描二维码, jia wo, add me, dm me, pm me,
+//                  contact me, text me, scan qr, scan the qr, scan my qr.
+// All but "url" report contact_category. Latin triggers are whole words
+// ("new xbox" is not "wx"); a mobile number ending a word is still found
+// ("vx13800138000").
 //
 // Whitelist: a match (word or detector) lying entirely inside a match of a
 // whitelisted word is dropped: "scunthorpe" keeps "cunt" from matching
@@ -59,7 +76,7 @@
 //
 // Limits (InvalidArgument when exceeded at Create):
 //   kMaxWords            200,000 words plus whitelist entries in total
-//   kMaxWordCodePoints   64 code points after normalisation
+//   kMaxWordCodePoints   64 letters after normalisation
 //   kMaxCategoryBytes    64 bytes for a category name
 // Texts longer than ScreenerOptions::max_text_bytes are screened on their
 // first max_text_bytes (cut back to a UTF-8 boundary) and the result says
@@ -121,6 +138,9 @@ SHEQUN_EXPORT absl::string_view MatchSourceName(MatchSource source);
 struct WordList {
   std::string category;
   std::vector<std::string> words;
+  // Latin words match inside longer words too ("ass" in "class"); default:
+  // whole words only. CJK words always match anywhere.
+  bool substring = false;
 };
 
 // How to build a Screener. Plain data; mirrors RulesConfig field by field.
@@ -188,9 +208,8 @@ struct ScreenResult {
 class SHEQUN_EXPORT Screener {
  public:
   // Validates `options` and builds the automaton. O(L log L) for L code
-  // points in all words; never quadratic (10,000 words: ~25 ms). Errors are InvalidArgument naming the
-  // entry and the reason, e.g.
-  //   "word_lists[2].words[17]: empty after normalisation"
+  // points in all words; never quadratic (10,000 words: ~25 ms). Errors
+  // are InvalidArgument naming the entry and the reason, e.g.
   //   "word_lists[0].words[3]: invalid UTF-8"
   //   "whitelist[4]: 70 code points after normalisation, limit 64"
   //   "word_lists[1].category: empty"
@@ -219,6 +238,11 @@ class SHEQUN_EXPORT Screener {
 
   // Words (after removing repeats) plus whitelist entries. O(1).
   size_t size() const;
+
+  // Entries skipped because they normalise to nothing (an emoji, a
+  // punctuation mark), e.g. "word_lists[0].words[3]: empty after
+  // normalisation". The rest of the list is in force. O(1).
+  const std::vector<std::string>& skipped() const;
 
   // Bytes held by the automaton and word tables. O(1).
   size_t MemoryBytes() const;

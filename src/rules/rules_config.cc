@@ -274,7 +274,8 @@ std::string AccountKey(absl::string_view id) {
 ScreenerOptions ScreenerOptionsFrom(const v1::RulesConfig& c) {
   ScreenerOptions options;
   for (const v1::WordList& list : c.word_lists()) {
-    options.word_lists.push_back({list.category(), {list.words().begin(), list.words().end()}});
+    options.word_lists.push_back(
+        {list.category(), {list.words().begin(), list.words().end()}, list.substring()});
   }
   options.whitelist.assign(c.whitelist().begin(), c.whitelist().end());
   if (!c.detector_kinds().empty()) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string_view>
 
 namespace shequn::screening {
 namespace {
@@ -38,7 +39,7 @@ bool IsSentencePunct(char32_t c) {
 
 // Characters that may sit between a trigger and its id: "微信号：", "vx是".
 bool IsFiller(const FoldedChar& ch) {
-  if (ch.cls == CharClass::kSpace || ch.cls == CharClass::kPunct) return true;
+  if (!IsWordClass(ch.cls)) return true;
   for (char32_t c : std::u32string_view(U"号是为加私聊码群")) {
     if (ch.c == c) return true;
   }
@@ -67,15 +68,11 @@ void UrlDetector::Start(const FoldedChar& ch) {
 
 void UrlDetector::AppendLabel(const FoldedChar& ch) {
   // A TLD is letters only; anything else makes the label "too long".
-  // ch.count restores letters the cursor merged ("cc" is a TLD).
-  for (uint32_t i = 0; i < ch.count; ++i) {
-    if (label_len_ < sizeof label_ && ch.cls == CharClass::kLatin) {
-      label_[label_len_] = static_cast<char>(ch.c);
-      ++label_len_;
-    } else {
-      label_len_ = sizeof label_ + 1;
-      break;
-    }
+  if (label_len_ < sizeof label_ && ch.cls == CharClass::kLatin) {
+    label_[label_len_] = static_cast<char>(ch.c);
+    ++label_len_;
+  } else {
+    label_len_ = sizeof label_ + 1;
   }
   end_ = ch.end;
 }
@@ -175,46 +172,51 @@ void UrlDetector::Finish(const MatchSink& sink) {
 void TokenDetector::StartToken(const FoldedChar& ch) {
   active_ = true;
   begin_ = ch.begin;
-  length_ = digits_ = 0;
+  length_ = digits_ = run_ = segment_ = 0;
   has_letter_ = false;
+  lone_before_gap_ = false;
   joiners_ = 0;
   phone_begin_ = ch.begin == plus_end_ ? plus_begin_ : ch.begin;
   ExtendToken(ch);
 }
 
 void TokenDetector::ExtendToken(const FoldedChar& ch) {
-  uint32_t i = 0;
-  for (; i < ch.count && length_ < sizeof head_; ++i) {
-    head_[length_++] = static_cast<char>(ch.c);
-  }
-  length_ += ch.count - i;
+  if (length_ < sizeof head_) head_[length_] = static_cast<char>(ch.c);
+  ++length_;
+  ++segment_;
   end_ = ch.end;
   joiners_ = 0;
   last_was_digit_ = ch.cls == CharClass::kDigit;
   if (last_was_digit_) {
-    if (digits_ < sizeof prefix_) prefix_[digits_] = static_cast<char>(ch.c);
+    if (run_ == 0 && has_letter_) run_begin_ = ch.begin;
+    if (run_ < sizeof prefix_) prefix_[run_] = static_cast<char>(ch.c);
+    ++run_;
     ++digits_;
   } else if (ch.cls == CharClass::kLatin) {
     has_letter_ = true;
+    run_ = 0;
   }
 }
 
-// 1[3-9] + 9 digits, optionally behind 86 or 0086.
+// The token's last run of digits is 1[3-9] + 9 digits, optionally behind
+// 86 or 0086 ("vx13800138000" ends in one).
 bool TokenDetector::IsMobile() const {
-  if (has_letter_) return false;
+  const uint32_t digits = run_;
   const auto mobile_at = [this](uint32_t i) {
     return prefix_[i] == '1' && prefix_[i + 1] >= '3' && prefix_[i + 1] <= '9';
   };
-  const std::string_view p(prefix_, std::min<uint32_t>(digits_, sizeof prefix_));
-  return (digits_ == 11 && mobile_at(0)) ||
-         (digits_ == 13 && p.starts_with("86") && mobile_at(2)) ||
-         (digits_ == 15 && p.starts_with("0086") && mobile_at(4));
+  const std::string_view p(prefix_, std::min<uint32_t>(digits, sizeof prefix_));
+  return (digits == 11 && mobile_at(0)) ||
+         (digits == 13 && p.starts_with("86") && mobile_at(2)) ||
+         (digits == 15 && p.starts_with("0086") && mobile_at(4));
 }
 
 void TokenDetector::EndToken(const MatchSink& sink) {
   if (!active_) return;
   active_ = false;
-  if (IsMobile()) sink.Emit(MatchSource::kPhone, phone_begin_, end_);
+  if (IsMobile()) {
+    sink.Emit(MatchSource::kPhone, has_letter_ ? run_begin_ : phone_begin_, end_);
+  }
   const bool wechat_id = has_letter_ ? length_ >= 6 && length_ <= 20 && digits_ > 0
                                      : digits_ >= 5 && digits_ <= 15;
   const bool qq_number = !has_letter_ && digits_ >= 5 && digits_ <= 11;
@@ -223,8 +225,17 @@ void TokenDetector::EndToken(const MatchSink& sink) {
     sink.Emit(armed_, armed_begin_, end_);
   } else if (length_ >= 8 && std::string_view(head_, sizeof head_) == "wxid_") {
     sink.Emit(MatchSource::kWeChat, begin_, end_);
+  } else if (IsFillerWord() && (filler_left_ -= length_) >= 0) {
+    return;  // "my wechat is dave2026": still armed
   }
   armed_ = MatchSource::kWord;
+}
+
+// English words between a trigger and its id: "wechat is", "qq id:".
+bool TokenDetector::IsFillerWord() const {
+  if (has_letter_ == false || digits_ > 0 || length_ > 2) return false;
+  const std::string_view word(head_, length_);
+  return word == "is" || word == "id" || word == "at" || word == "me" || word == "no";
 }
 
 void TokenDetector::FeedFiller(const FoldedChar& ch) {
@@ -232,30 +243,45 @@ void TokenDetector::FeedFiller(const FoldedChar& ch) {
   if (!IsFiller(ch) || --filler_left_ < 0) armed_ = MatchSource::kWord;
 }
 
-void TokenDetector::Feed(const FoldedChar& ch, bool repeat,
-                         const MatchSink& sink) {
+void TokenDetector::Feed(const FoldedChar& raw, const MatchSink& sink) {
+  if (raw.cls == CharClass::kIgnore) return;  // invisible: joins, breaks nothing
+  FoldedChar ch = raw;
+  if (const int digit = ch.cls == CharClass::kWord ? ChineseDigit(ch.c) : -1;
+      digit >= 0) {
+    ch.c = U'0' + digit;  // 一三八 and 壹叁捌 are digits of an id
+    ch.cls = CharClass::kDigit;
+  }
   if (ch.c == U'+') {
     plus_begin_ = ch.begin;
     plus_end_ = ch.end;
   }
-  if (repeat && !active_ && armed_ != MatchSource::kWord) {
-    // "q q 12345": the second q was folded into the trigger, not an id.
-    if (--filler_left_ < 0) armed_ = MatchSource::kWord;
+  if (ch.c == U'-' && active_ && last_was_digit_ && !has_letter_ &&
+      joiners_ < kMaxJoiners) {
+    // A dash in a number is a joiner like a space: "172 - 9814 - 2262".
+    if (joiners_ == 0) lone_before_gap_ = segment_ == 1;
+    ++joiners_;
     return;
   }
   if (IsTokenChar(ch)) {
-    if (active_ && joiners_ > 0 && ch.cls != CharClass::kDigit) EndToken(sink);
-    if (active_) {
-      ExtendToken(ch);
-    } else {
-      StartToken(ch);
+    // After joiners a token goes on with a digit after digits ("138 0013")
+    // or after a lone character ("d a v e 2 0 2 6").
+    if (active_ && joiners_ > 0 &&
+        !(ch.cls == CharClass::kDigit && last_was_digit_) && !lone_before_gap_) {
+      EndToken(sink);
     }
-    return;
+    if (!active_) return StartToken(ch);
+    if (joiners_ > 0) segment_ = 0;
+    return ExtendToken(ch);
   }
-  const bool joiner = active_ && last_was_digit_ && joiners_ < kMaxJoiners &&
-                      (ch.cls == CharClass::kSpace ||
-                       (ch.cls == CharClass::kPunct && !IsSentencePunct(ch.c)));
+  // Digits join across spaces and symbols ("138-0013"), a lone character
+  // across spaces only ("a+138…" is a letter and a phone number).
+  const bool joiner =
+      active_ && joiners_ < kMaxJoiners &&
+      ((last_was_digit_ && (ch.cls == CharClass::kSpace ||
+                            (ch.cls == CharClass::kPunct && !IsSentencePunct(ch.c)))) ||
+       (segment_ == 1 && ch.cls == CharClass::kSpace));
   if (joiner) {
+    if (joiners_ == 0) lone_before_gap_ = segment_ == 1;
     ++joiners_;
     return;
   }
@@ -266,6 +292,8 @@ void TokenDetector::Feed(const FoldedChar& ch, bool repeat,
 void TokenDetector::Arm(MatchSource source, uint32_t begin,
                         const MatchSink& sink) {
   EndToken(sink);
+  // "加 v x": 加vx and vx end together; the id belongs to the longer one.
+  if (armed_ == source && filler_left_ == kFillerBudget && begin > armed_begin_) return;
   armed_ = source;
   armed_begin_ = begin;
   filler_left_ = kFillerBudget;

@@ -60,15 +60,15 @@ class UrlDetector {
   uint8_t label_len_ = 0;   // > sizeof label_ when too long to be a TLD
 };
 
-// Tokens of [a-z0-9_-]: a digit may be followed by up to 3 joiners (spaces,
-// dots, symbols, emoji) before the next digit, so "138 0013 8000" is one
-// token. Reports Chinese mobile numbers (optionally +86/0086), WeChat's
+// Tokens of [a-z0-9_-] (Chinese numerals count as digits): a digit or a
+// lone character may be followed by up to 3 joiners (spaces, dots, symbols,
+// emoji) before the token goes on, so "138 0013 8000", "一三八…" and
+// "d a v e 2 0 2 6" are one token each. Reports Chinese mobile numbers (optionally +86/0086), WeChat's
 // generated ids ("wxid_" + at least 3 more) anywhere, and, when armed by a
 // wechat or qq trigger, the id that follows within 8 filler characters.
 class TokenDetector {
  public:
-  // `repeat`: the character repeats the trigger's last letter ("q q").
-  void Feed(const FoldedChar& ch, bool repeat, const MatchSink& sink);
+  void Feed(const FoldedChar& ch, const MatchSink& sink);
   void Finish(const MatchSink& sink);
 
   // Starts looking for an id after a trigger that began at `begin`.
@@ -83,6 +83,7 @@ class TokenDetector {
   void EndToken(const MatchSink& sink);
   void FeedFiller(const FoldedChar& ch);
   bool IsMobile() const;
+  bool IsFillerWord() const;
 
   // The current token.
   bool active_ = false;
@@ -92,8 +93,12 @@ class TokenDetector {
   uint32_t digits_ = 0;
   bool has_letter_ = false;
   bool last_was_digit_ = false;
-  int joiners_ = 0;      // joiners since the last digit
-  char prefix_[6] = {};  // the first digits
+  int joiners_ = 0;      // joiners since the last token character
+  uint32_t segment_ = 0; // token characters since the last joiners
+  bool lone_before_gap_ = false;  // one character before the joiners
+  uint32_t run_ = 0;       // digits since the last letter
+  uint32_t run_begin_ = 0; // where they start
+  char prefix_[6] = {};    // the first digits of the run
   char head_[5] = {};    // the first characters, for "wxid_"
   // The last '+' read. One right before the token belongs to a phone
   // number; one read later is a joiner inside the token and moves nothing.

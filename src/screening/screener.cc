@@ -27,41 +27,58 @@ using screening::FoldedChar;
 
 enum class EntryKind : uint8_t { kBanned, kAllowed, kTrigger };
 
+// What a match's text must be made of, beyond the key: "ass" is not the
+// number 455, and an all-digit entry ("1024") is not a word spelled in
+// leetspeak.
+enum class DigitRule : uint8_t { kAny, kNeedsLetter, kAllDigits };
+
 // One automaton key: a banned word in one category, a whitelist word, or a
 // detector trigger.
 struct Entry {
   EntryKind kind;
   MatchSource trigger;  // kTrigger: kWeChat, kQq or kSolicitation
-  bool latin_start;     // kTrigger: must start on a word boundary
-  bool latin_end;       // kTrigger: must not run into a following letter
-  uint16_t length;      // code points in the key
-  uint32_t category;    // kBanned: index into Impl::categories
+  bool lead;            // the match must start a word (Latin first letter)
+  bool trail;           // the match must end a word (Latin last letter)
+  DigitRule digits;
+  uint16_t length;      // key characters, inner boundaries included
+  uint32_t counts;      // into ScreenerData::counts, or kNoCounts
+  uint32_t category;    // kBanned: index into ScreenerData::categories
   uint32_t word;        // kBanned: flattened word index
 };
+constexpr uint32_t kNoCounts = UINT32_MAX;
+constexpr uint8_t kExactCount = 0x80;  // flag on a needed count
 
 struct TriggerWord {
   std::string_view text;
   MatchSource source;
 };
 
-// Written as users type them; they are normalised like any word, so "qq"
-// becomes "q" and "加 V" matches "加v".
+// Written as users type them; they are normalised like any word, so Latin
+// triggers are whole words ("new xbox" is not "wx", "add media" not
+// "add me") and "加 V" matches "加v".
 constexpr TriggerWord kTriggers[] = {
-    {"wx", MatchSource::kWeChat},           {"vx", MatchSource::kWeChat},
-    {"v信", MatchSource::kWeChat},          {"微信", MatchSource::kWeChat},
-    {"威信", MatchSource::kWeChat},         {"薇信", MatchSource::kWeChat},
-    {"维信", MatchSource::kWeChat},
-    {"加v", MatchSource::kWeChat},          {"加我", MatchSource::kWeChat},
-    {"wechat", MatchSource::kWeChat},       {"weixin", MatchSource::kWeChat},
-    {"qq", MatchSource::kQq},               {"q群", MatchSource::kQq},
-    {"扣扣", MatchSource::kQq},             {"企鹅", MatchSource::kQq},
-    {"加我", MatchSource::kSolicitation},   {"加好友", MatchSource::kSolicitation},
+    {"wx", MatchSource::kWeChat},        {"vx", MatchSource::kWeChat},
+    {"v信", MatchSource::kWeChat},       {"微信", MatchSource::kWeChat},
+    {"威信", MatchSource::kWeChat},      {"薇信", MatchSource::kWeChat},
+    {"维信", MatchSource::kWeChat},      {"徽信", MatchSource::kWeChat},
+    {"加v", MatchSource::kWeChat},       {"加vx", MatchSource::kWeChat},
+    {"加薇", MatchSource::kWeChat},      {"加微", MatchSource::kWeChat},
+    {"加我", MatchSource::kWeChat},      {"wechat", MatchSource::kWeChat},
+    {"weixin", MatchSource::kWeChat},    {"wei xin", MatchSource::kWeChat},
+    {"jia wo", MatchSource::kWeChat},    {"jiawo", MatchSource::kWeChat},
+    {"qq", MatchSource::kQq},            {"q群", MatchSource::kQq},
+    {"扣扣", MatchSource::kQq},          {"企鹅", MatchSource::kQq},
+    {"企鹅号", MatchSource::kQq},        {"球球", MatchSource::kQq},
+    {"加我", MatchSource::kSolicitation}, {"加好友", MatchSource::kSolicitation},
     {"私聊我", MatchSource::kSolicitation}, {"私信我", MatchSource::kSolicitation},
-    {"私我", MatchSource::kSolicitation},   {"滴滴我", MatchSource::kSolicitation},
+    {"私我", MatchSource::kSolicitation}, {"滴滴我", MatchSource::kSolicitation},
     {"联系我", MatchSource::kSolicitation}, {"扫码", MatchSource::kSolicitation},
-    {"add me", MatchSource::kSolicitation}, {"dm me", MatchSource::kSolicitation},
-    {"pm me", MatchSource::kSolicitation},  {"contact me", MatchSource::kSolicitation},
-    {"text me", MatchSource::kSolicitation},
+    {"扫一扫", MatchSource::kSolicitation}, {"扫描二维码", MatchSource::kSolicitation},
+    {"jia wo", MatchSource::kSolicitation}, {"add me", MatchSource::kSolicitation},
+    {"dm me", MatchSource::kSolicitation}, {"pm me", MatchSource::kSolicitation},
+    {"contact me", MatchSource::kSolicitation}, {"text me", MatchSource::kSolicitation},
+    {"scan the qr", MatchSource::kSolicitation}, {"scan qr", MatchSource::kSolicitation},
+    {"scan my qr", MatchSource::kSolicitation},
 };
 
 constexpr absl::string_view kDetectorNames[] = {
@@ -88,6 +105,8 @@ struct screening::ScreenerData {
   uint32_t detectors = 0;                // Bit(source) per enabled detector
   uint32_t max_text_bytes = 0;
   size_t size = 0;                       // banned + allowed entries
+  std::vector<uint8_t> counts;           // per key char, for keys with repeats
+  std::vector<std::string> skipped;      // entries that normalise to nothing
 };
 
 namespace {
@@ -106,34 +125,64 @@ class ImplBuilder {
     return it->second;
   }
 
-  // Normalises `text` into a key; errors name `path`.
+  // Normalises `text` into a key; errors name `path`. An entry that
+  // normalises to nothing (an emoji, punctuation) is noted in `skipped`.
   absl::Status AddKey(std::string_view path, std::string_view text,
-                      Entry entry) {
+                      Entry entry, bool substring = false) {
     const absl::string_view at(path.data(), path.size());
-    std::u32string key;
+    screening::EntryKey key;
     if (!screening::NormalizeKey(text, &key)) {
       return absl::InvalidArgumentError(absl::StrCat(at, ": invalid UTF-8"));
     }
-    if (key.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(at, ": empty after normalisation"));
+    // Whole-word edges: a boundary before a leading and after a trailing
+    // Latin letter or digit; CJK edges and substring entries match anywhere.
+    const auto is_alnum = [](char32_t c) { return c >= 'a' && c <= 'z'; };
+    size_t first = 1, last = key.chars.size() - 1;  // drop the edge boundaries
+    size_t letters = 0;
+    for (size_t i = first; i < last; ++i) letters += key.chars[i] != screening::kBoundary;
+    if (letters == 0) {
+      impl_->skipped.push_back(absl::StrCat(at, ": empty after normalisation"));
+      return absl::OkStatus();
     }
-    if (key.size() > kMaxWordCodePoints) {
+    if (letters > kMaxWordCodePoints) {
       return absl::InvalidArgumentError(absl::StrCat(
-          at, ": ", key.size(), " code points after normalisation, limit ",
+          at, ": ", letters, " code points after normalisation, limit ",
           kMaxWordCodePoints));
     }
+    entry.lead = !substring && is_alnum(key.chars[first]);
+    entry.trail = !substring && is_alnum(key.chars[last - 1]);
+    const std::u32string chars = key.chars.substr(first, last - first);
     // One key per (kind, key, category): repeats in a list count once.
     std::string id = absl::StrCat(static_cast<int>(entry.kind), ":",
                                   static_cast<int>(entry.trigger), ":",
                                   entry.category, ":");
-    for (char32_t c : key) text::AppendUtf8(c, &id);
+    for (size_t i = first; i < last; ++i) {
+      text::AppendUtf8(key.chars[i], &id);
+      absl::StrAppend(&id, "*", key.counts[i]);
+    }
     if (!seen_.insert(std::move(id)).second) return absl::OkStatus();
-    entry.length = static_cast<uint16_t>(key.size());
-    entry.latin_start = screening::Classify(key.front()) != CharClass::kWord;
-    entry.latin_end = screening::Classify(key.back()) == CharClass::kLatin;
+    bool any_digit = false, any_letter = false;
+    for (size_t i = first; i < last; ++i) {
+      if (!is_alnum(key.chars[i])) continue;
+      (key.digits[i] ? any_digit : any_letter) = true;
+    }
+    entry.digits = !any_digit ? DigitRule::kNeedsLetter
+                   : !any_letter ? DigitRule::kAllDigits
+                                 : DigitRule::kAny;
+    // Per key character: how many repeats it needs, kExactCount for a
+    // digit ("词9x" is not "词99999x"). Stored only when some need more
+    // than one or are exact.
+    entry.counts = kNoCounts;
+    if (any_digit || std::any_of(key.counts.begin() + first, key.counts.begin() + last,
+                                 [](uint8_t n) { return n > 1; })) {
+      entry.counts = static_cast<uint32_t>(impl_->counts.size());
+      for (size_t i = first; i < last; ++i) {
+        impl_->counts.push_back(key.counts[i] | (key.digits[i] ? kExactCount : 0));
+      }
+    }
+    entry.length = static_cast<uint16_t>(chars.size());
     if (entry.kind != EntryKind::kTrigger) ++impl_->size;
-    keys_.push_back(std::move(key));
+    keys_.push_back(chars);
     impl_->entries.push_back(entry);
     return absl::OkStatus();
   }
@@ -195,7 +244,8 @@ absl::Status AddWords(const ScreenerOptions& options, ImplBuilder* builder,
       entry.category = category;
       entry.word = static_cast<uint32_t>(impl->word_offsets.size() - 1);
       if (absl::Status s = builder->AddKey(
-              absl::StrCat(path, ".words[", w, "]"), list.words[w], entry);
+              absl::StrCat(path, ".words[", w, "]"), list.words[w], entry,
+              list.substring);
           !s.ok()) {
         return s;
       }
@@ -287,11 +337,14 @@ absl::string_view Screener::WordText(uint32_t entry) const {
 
 size_t Screener::size() const { return impl_->size; }
 
+const std::vector<std::string>& Screener::skipped() const { return impl_->skipped; }
+
 size_t Screener::MemoryBytes() const {
   return sizeof(screening::ScreenerData) + impl_->automaton.MemoryBytes() +
          impl_->entries.capacity() * sizeof(Entry) +
          impl_->word_text.capacity() +
-         impl_->word_offsets.capacity() * sizeof(uint32_t);
+         impl_->word_offsets.capacity() * sizeof(uint32_t) +
+         impl_->counts.capacity();
 }
 
 // ---- Screening ------------------------------------------------------------
@@ -302,16 +355,9 @@ namespace {
 // every real match has a non-empty category.
 constexpr absl::string_view kAllowedMarker{};
 
-// A trigger whose end boundary is judged by the next character.
-struct PendingTrigger {
-  MatchSource source;
-  bool latin_end;
-  uint32_t begin;
-  uint32_t end;
-};
-
-// One pass over a text: FoldedCursor → (UrlDetector, TokenDetector, word
-// automaton). State is a few hundred bytes on the stack.
+// One pass over a text: FoldedCursor → KeyStream → word automaton, and the
+// folded characters to the detectors that need separators (UrlDetector,
+// TokenDetector). State is a few kilobytes on the stack.
 class Scan {
  public:
   Scan(const screening::ScreenerData& impl, std::vector<ScreenMatch>* out)
@@ -322,104 +368,147 @@ class Scan {
 
   void Run(std::string_view text) {
     screening::FoldedCursor cursor(text);
-    for (FoldedChar ch; cursor.Next(&ch);) Feed(ch);
-    ResolvePending(nullptr);
+    const bool urls = sink_.Enabled(MatchSource::kUrl);
+    for (FoldedChar ch; cursor.Next(&ch);) {
+      // A Latin trigger is confirmed by the boundary this character opens,
+      // so it arms the id detector before the character; a CJK trigger
+      // ends on this character and arms it after.
+      keys_.Feed(ch, *this);
+      if (urls) url_.Feed(ch, sink_);
+      tokens_.Feed(ch, sink_);
+      if (deferred_.source != MatchSource::kWord) {
+        tokens_.Arm(deferred_.source, deferred_.begin, sink_);
+        deferred_.source = MatchSource::kWord;
+      }
+    }
+    keys_.Finish(static_cast<uint32_t>(text.size()), *this);
     url_.Finish(sink_);
     tokens_.Finish(sink_);
   }
 
- private:
-  // The automaton only needs the last kMaxWordCodePoints characters it read
-  // to map a match back to its first byte.
-  struct Seen {
-    uint32_t begin;
-    uint32_t gaps;  // characters so far that followed a separator
-    bool boundary;  // a Latin key may start here ("new xbox" is not "wx")
-  };
-  static constexpr size_t kRing = kMaxWordCodePoints;
-
-  void Feed(const FoldedChar& ch) {
-    ResolvePending(&ch);
-    const bool word_char = screening::IsWordClass(ch.cls);
-    const bool accepted = filter_.Accept(ch);
-    if (sink_.Enabled(MatchSource::kUrl)) url_.Feed(ch, sink_);
-    tokens_.Feed(ch, word_char && !accepted, sink_);
-    if (!word_char) {
-      gap_ = true;
-      return;
-    }
-    if (!accepted) return;  // a repeated letter: "f u u ck"
-    const bool boundary = gap_ || !last_latin_;
-    gaps_ += gap_ && count_ > 0;
-    ring_[count_ % kRing] = {ch.begin, gaps_, boundary};
-    ++count_;
-    gap_ = false;
-    last_latin_ = ch.cls != CharClass::kWord;
-    state_ = impl_.automaton.Next(state_, ch.c);
+  // KeyStream's sink.
+  void Key(const screening::KeyChar& k) {
+    ConfirmPending(k);
+    ring_[count_++ % kRing] = k;
+    state_ = impl_.automaton.Next(state_, k.c);
     impl_.automaton.ForEachMatch(
-        state_, [&](uint32_t key) { OnKey(impl_.entries[key], ch.end); });
+        state_, [&](uint32_t key) { OnKey(key, false); });
+  }
+  void Repeat(uint32_t end) {
+    screening::KeyChar& last = ring_[(count_ - 1) % kRing];
+    ++last.count;
+    last.end = end;
+    // A key ending in a letter may need more of it ("ass" in "asss").
+    impl_.automaton.ForEachMatch(
+        state_, [&](uint32_t key) { OnKey(key, true); });
   }
 
-  void OnKey(const Entry& e, uint32_t end) {
-    const Seen& first = ring_[(count_ - e.length) % kRing];
-    // A Latin word spelled across separators must start a word: "s h i t"
-    // is caught, but "I was hit" does not hide "shit".
-    const bool spaced = gaps_ != first.gaps;
-    if (e.kind != EntryKind::kTrigger && e.latin_start && spaced &&
-        !first.boundary) {
+ private:
+  // Keys hold at most kMaxWordCodePoints characters and a boundary between
+  // each: the ring keeps the last kRing key characters.
+  static constexpr size_t kRing = 256;
+
+  // A match of a whole-word key waiting for the character after it.
+  struct Pending {
+    uint32_t key;
+    uint64_t first;
+  };
+
+  const screening::KeyChar& At(uint64_t i) const { return ring_[i % kRing]; }
+
+  // Does the text under the key have the letters, digits and repeats the
+  // entry asks for? `repeat`: only newly, as the last letter grew.
+  bool Holds(const Entry& e, uint64_t first, bool repeat) const {
+    const uint64_t last = first + e.length - 1;
+    if (e.counts != kNoCounts) {
+      for (uint32_t i = 0; i < e.length; ++i) {
+        const uint8_t need = impl_.counts[e.counts + i];
+        const uint32_t have = At(first + i).count;
+        if ((need & kExactCount) ? have != (need & ~kExactCount) : have < need) {
+          return false;
+        }
+      }
+    }
+    if (repeat) {
+      const uint32_t need =
+          e.counts == kNoCounts ? 1 : impl_.counts[e.counts + e.length - 1] & ~kExactCount;
+      if (At(last).count != need) return false;
+    }
+    if (e.digits == DigitRule::kAny) return true;
+    bool letter = false;
+    for (uint64_t i = first; i <= last; ++i) {
+      letter |= At(i).c != screening::kBoundary && !At(i).digit;
+    }
+    return letter == (e.digits == DigitRule::kNeedsLetter);
+  }
+
+  void OnKey(uint32_t key, bool repeat) {
+    const Entry& e = impl_.entries[key];
+    const uint64_t first = count_ - e.length;
+    // A whole word starts after a boundary or where a spelling joined on.
+    if (e.lead && At(first - 1).c != screening::kBoundary && !At(first).joined) {
       return;
     }
+    if (e.trail) {  // judged by the next key character
+      if (!repeat && pending_count_ < pending_.size()) {
+        pending_[pending_count_++] = {key, first};
+      }
+      return;
+    }
+    if (Holds(e, first, repeat)) Report(e, first);
+  }
+
+  // A whole word ends before a boundary or before a joined-on character.
+  void ConfirmPending(const screening::KeyChar& next) {
+    const bool ends = next.c == screening::kBoundary || next.joined;
+    for (size_t i = 0; i < pending_count_; ++i) {
+      const Entry& e = impl_.entries[pending_[i].key];
+      if (ends && Holds(e, pending_[i].first, false)) Report(e, pending_[i].first);
+    }
+    pending_count_ = 0;
+  }
+
+  void Report(const Entry& e, uint64_t first) {
+    const uint32_t begin = At(first).begin;
+    const uint32_t end = At(first + e.length - 1).end;
     switch (e.kind) {
       case EntryKind::kBanned:
-        out_->push_back({impl_.categories[e.category], first.begin, end,
+        out_->push_back({impl_.categories[e.category], begin, end,
                          MatchSource::kWord, e.word});
         return;
       case EntryKind::kAllowed:
-        out_->push_back({kAllowedMarker, first.begin, end, MatchSource::kWord, 0});
+        out_->push_back({kAllowedMarker, begin, end, MatchSource::kWord, 0});
         return;
       case EntryKind::kTrigger:
-        if ((e.latin_start && !first.boundary) || !sink_.Enabled(e.trigger) ||
-            pending_count_ == pending_.size()) {
-          return;
+        if (!sink_.Enabled(e.trigger)) return;
+        if (e.trigger == MatchSource::kSolicitation) {
+          sink_.Emit(e.trigger, begin, end);
+        } else if (e.trail) {
+          tokens_.Arm(e.trigger, begin, sink_);
+        } else {
+          deferred_ = {e.trigger, begin};
         }
-        pending_[pending_count_++] = {e.trigger, e.latin_end, first.begin, end};
         return;
     }
-  }
-
-  // Confirms pending triggers unless `next` glues a letter onto a Latin
-  // one ("add media" is not "add me"). nullptr: the text ended.
-  void ResolvePending(const FoldedChar* next) {
-    for (size_t i = 0; i < pending_count_; ++i) {
-      const PendingTrigger& p = pending_[i];
-      if (next != nullptr && p.latin_end && next->cls == CharClass::kLatin &&
-          next->begin == p.end) {
-        continue;
-      }
-      if (p.source == MatchSource::kSolicitation) {
-        sink_.Emit(p.source, p.begin, p.end);
-      } else {
-        tokens_.Arm(p.source, p.begin, sink_);
-      }
-    }
-    pending_count_ = 0;
   }
 
   const screening::ScreenerData& impl_;
   const screening::MatchSink sink_;
   std::vector<ScreenMatch>* out_;
+  screening::KeyStream keys_;
   screening::UrlDetector url_;
   screening::TokenDetector tokens_;
-  screening::KeyFilter filter_;
   uint32_t state_ = screening::AhoCorasick::kRoot;
-  std::array<Seen, kRing> ring_;  // written before read: no need to zero
+  std::array<screening::KeyChar, kRing> ring_;  // written before read
   uint64_t count_ = 0;
-  uint32_t gaps_ = 0;
-  bool gap_ = true;
-  bool last_latin_ = false;
-  // The trigger table lets at most two triggers end on one character
-  // ("加我" is both wechat and solicitation); four is headroom.
-  std::array<PendingTrigger, 4> pending_{};
+  struct {
+    MatchSource source = MatchSource::kWord;  // kWord: none
+    uint32_t begin = 0;
+  } deferred_;  // a trigger that ended on the character being read
+  // Whole-word matches ending on the last key character. One word can end
+  // several keys (categories, whitelist, triggers); more than 32 at once
+  // are dropped.
+  std::array<Pending, 32> pending_;
   size_t pending_count_ = 0;
 };
 
@@ -478,10 +567,17 @@ ScreenResult Screener::Screen(absl::string_view text) const {
 }
 
 std::string NormalizeForScreening(absl::string_view text) {
-  std::u32string key;
+  screening::EntryKey key;
   screening::NormalizeKey({text.data(), text.size()}, &key);  // invalid bytes are skipped either way
   std::string out;
-  for (char32_t c : key) text::AppendUtf8(c, &out);
+  for (size_t i = 0; i < key.chars.size(); ++i) {
+    if (key.chars[i] == screening::kBoundary) {
+      if (i > 0 && i + 1 < key.chars.size()) out += ' ';
+      continue;
+    }
+    const char32_t shown = key.digits[i] ? key.shown[i] : key.chars[i];
+    for (uint8_t n = 0; n < key.counts[i]; ++n) text::AppendUtf8(shown, &out);
+  }
   return out;
 }
 

@@ -1,6 +1,8 @@
 // Internal: the folding and classification behind screening.h's
-// "Normalisation" paragraph, and a cursor that walks a text in folded code
-// points while keeping each one's original byte span.
+// "Normalisation" paragraph; a cursor that walks a text in folded code
+// points keeping each one's original byte span; and the key stream that
+// turns those into what the word automaton reads (words joined or split,
+// repeats merged, leetspeak digits read as letters).
 #ifndef SHEQUN_SRC_SCREENING_TEXT_NORMALIZER_H_
 #define SHEQUN_SRC_SCREENING_TEXT_NORMALIZER_H_
 
@@ -10,112 +12,254 @@
 
 namespace shequn::screening {
 
-// What a folded code point is to the matcher. Word matching sees only
-// kLatin, kDigit and kWord; kSpace and kPunct are separators it drops.
+// What a folded code point is to the matcher. The order is the generator's
+// (src/screening/generator/make_fold_tables.cc).
 enum class CharClass : uint8_t {
-  kSpace,  // whitespace, zero-width characters, variation selectors
-  kPunct,  // punctuation, symbols, emoji, combining marks, invalid bytes
-  kLatin,  // a-z (after folding)
-  kDigit,  // 0-9 (after folding)
-  kWord,   // CJK, kana, hangul and every other letter
+  kSpace,   // whitespace, controls, apostrophes ("who're" is two words)
+  kPunct,   // punctuation, symbols, emoji, private use, invalid bytes
+  kLatin,   // a-z (after folding)
+  kDigit,   // 0-9 (after folding)
+  kWord,    // CJK, kana, hangul and every other letter
+  kStop,    // sentence punctuation: , ; : ! ? 。 、 ， and line breaks
+  kIgnore,  // zero-width and format characters, combining marks
 };
 
-// Full-width → ASCII, U+3000 → ' ', circled/mathematical letters and digits
-// → ASCII, A-Z → a-z, traditional → simplified (curated table). O(log 741).
-char32_t FoldCodePoint(char32_t c);
+// A folded code point and its class, from the generated tables: OpenCC's
+// traditional → simplified, ICU's NFKD less marks, lower case, ICU's
+// confusable skeletons for look-alike letters, ICU's general categories.
+// O(1): two array reads.
+struct Folded {
+  char32_t c;
+  CharClass cls;
+};
+Folded Fold(char32_t c);
 
-// Class of an already folded code point. O(1).
-CharClass Classify(char32_t c);
+// The digit a Chinese numeral (一, 壹, 两, 幺, 〇; after folding) stands
+// for, or -1 (Unihan_NumericValues). O(log 33).
+int ChineseDigit(char32_t folded);
 
 inline bool IsWordClass(CharClass k) {
   return k == CharClass::kLatin || k == CharClass::kDigit ||
          k == CharClass::kWord;
 }
 
-// One folded code point of a text. Four-byte fields first, so copies move
-// whole words (the cursor copies one per character).
+// One folded code point of a text with its original byte span.
 struct FoldedChar {
-  char32_t c = 0;       // folded; U+FFFD for an invalid byte
-  uint32_t begin = 0;   // original byte span; for a Latin letter it also
-  uint32_t end = 0;     // covers the same letter repeated right after it
-  uint32_t count = 1;   // code points merged into this one ("uuu": 3)
+  char32_t c = 0;      // folded; U+FFFD for an invalid byte
+  uint32_t begin = 0;  // original byte span
+  uint32_t end = 0;
   CharClass cls = CharClass::kSpace;
   bool invalid = false;  // an invalid UTF-8 byte
 };
 
-// Walks `text` one folded code point at a time. Adjacent repeats of a
-// Latin letter come back as one FoldedChar ("uuu"); nothing else merges.
-// Allocation-free; `text` must outlive the cursor and be shorter than
-// 4 GiB. Inline: it runs once per character of every screened text.
+// The fold table's first 128 entries, inline for the cursor's ASCII path.
+struct AsciiFolds {
+  Folded entries[128];
+  constexpr const Folded& operator[](unsigned i) const { return entries[i]; }
+};
+constexpr AsciiFolds MakeAsciiFolds() {
+  AsciiFolds t{};
+  for (char32_t c = 0; c < 128; ++c) {
+    Folded& f = t.entries[c];
+    f.c = c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    f.cls = f.c >= 'a' && f.c <= 'z'   ? CharClass::kLatin
+            : f.c >= '0' && f.c <= '9' ? CharClass::kDigit
+            : std::u32string_view(U",;:!?\n\r").find(f.c) != std::u32string_view::npos
+                ? CharClass::kStop
+            : f.c <= 0x20 || f.c == 0x7F || f.c == '\'' ? CharClass::kSpace
+                                         : CharClass::kPunct;
+  }
+  return t;
+}
+inline constexpr AsciiFolds kAsciiFolds = MakeAsciiFolds();
+
+// Walks `text` one folded code point at a time. Allocation-free; `text`
+// must outlive the cursor and be shorter than 4 GiB. Inline: it runs once
+// per character of every screened text.
 class FoldedCursor {
  public:
   explicit FoldedCursor(std::string_view text) : text_(text) {}
 
-  // Fills *out and returns true, or returns false at the end. O(1) per byte.
+  // Fills *out and returns true, or returns false at the end. O(1).
   bool Next(FoldedChar* out) {
-    if (has_ahead_) {
-      *out = ahead_;
-      has_ahead_ = false;
-    } else if (pos_ < text_.size()) {
-      Decode(pos_, out);
-    } else {
-      return false;
+    if (pos_ >= text_.size()) return false;
+    const auto byte = static_cast<unsigned char>(text_[pos_]);
+    if (byte < 0x80) {  // most chat bytes are ASCII: one small table
+      out->begin = pos_;
+      out->end = ++pos_;
+      out->invalid = false;
+      out->c = kAsciiFolds[byte].c;
+      out->cls = kAsciiFolds[byte].cls;
+      return true;
     }
-    pos_ = out->end;
-    if (out->cls != CharClass::kLatin) return true;
-    // Swallow adjacent repeats so a match on "fuck" in "fuckkkk" masks all.
-    while (pos_ < text_.size()) {
-      Decode(pos_, &ahead_);
-      if (ahead_.c != out->c) {
-        has_ahead_ = true;
-        break;
-      }
-      out->end = pos_ = ahead_.end;
-      ++out->count;
-    }
+    DecodeMultibyte(out);
     return true;
   }
 
  private:
-  // Decodes and folds the code point at `pos` into *out.
-  void Decode(uint32_t pos, FoldedChar* out) const {
-    const auto byte = static_cast<unsigned char>(text_[pos]);
-    if (byte >= 0x80) return DecodeMultibyte(pos, out);
-    out->begin = pos;  // most chat bytes are ASCII: no decoder, no tables
-    out->end = pos + 1;
-    out->count = 1;
-    out->invalid = false;
-    out->c = byte >= 'A' && byte <= 'Z' ? byte + ('a' - 'A') : byte;
-    out->cls = out->c >= 'a' && out->c <= 'z'   ? CharClass::kLatin
-               : out->c >= '0' && out->c <= '9' ? CharClass::kDigit
-               : out->c <= 0x20 || out->c == 0x7F ? CharClass::kSpace
-                                                  : CharClass::kPunct;
-  }
-  void DecodeMultibyte(uint32_t pos, FoldedChar* out) const;
+  void DecodeMultibyte(FoldedChar* out);
 
   std::string_view text_;
   uint32_t pos_ = 0;
-  // The character after the last one returned, when looking for repeats
-  // already decoded it.
-  FoldedChar ahead_;
-  bool has_ahead_ = false;
 };
 
-// Picks the characters word matching sees: word-class characters, less a
-// Latin letter that repeats the previous one ("f u u ck" → "fuck"). Digits
-// and CJK never collapse: "哈哈" and "妈妈" are words, not evasions.
-// Screened text and word lists go through the same filter, so they agree.
-class KeyFilter {
+// A character of the key stream, or a word boundary (c == kBoundary).
+struct KeyChar {
+  char32_t c = 0;
+  uint32_t begin = 0;  // original byte span, repeats included
+  uint32_t end = 0;
+  uint32_t count = 1;  // adjacent equal letters merged into this one
+  bool digit = false;  // a digit read as a letter ("w3chat")
+  char32_t shown = 0;  // the folded character, before leetspeak
+  // Joined to the character before across a gap ("s h", "w.e"): a word may
+  // start here and the one before may end before it.
+  bool joined = false;
+};
+inline constexpr char32_t kBoundary = 1;
+
+// Turns folded characters into the key stream, per screening.h's "Words":
+//  * a piece is a run of letters and digits; pieces of Latin letters and
+//    digits ("alnum") joined by punctuation without a space ("w.e.c.h.a.t",
+//    "sh*it") or made of single letters apart by spaces ("s h i t") read as
+//    one word; otherwise a boundary separates them;
+//  * CJK pieces join across spaces and symbols ("加 微 信"), never across
+//    sentence punctuation ("成，人");
+//  * a boundary also stands between CJK and alnum, and at both ends;
+//  * digits in alnum words read as letters (0→o 1→i 3→e 4→a 5→s 7→t ...);
+//  * a letter equal to the one before it in the same word merges into it
+//    (Sink::Repeat), so "fuuuck" is f,u×3,c,k (so do digits: "a55" is
+//    a,s×2; the matcher holds a digit's count exact).
+// Sink: void Key(const KeyChar&); void Repeat(uint32_t end).
+// O(1) per character, no allocation.
+class KeyStream {
  public:
-  bool Accept(const FoldedChar& ch);
+  template <typename Sink>
+  void Feed(const FoldedChar& ch, Sink& sink) {
+    switch (ch.cls) {
+      case CharClass::kIgnore:
+        return;
+      case CharClass::kSpace:
+      case CharClass::kPunct:
+      case CharClass::kStop: {
+        ReleaseHeld(sink);
+        const Gap g = ch.cls == CharClass::kStop    ? Gap::kStop
+                      : ch.cls == CharClass::kSpace ? Gap::kSpace
+                                                    : Gap::kJoiner;
+        if (g > gap_) gap_ = g;
+        return;
+      }
+      default:
+        break;
+    }
+    const bool alnum = ch.cls != CharClass::kWord;
+    if (held_) {  // the held letter has company: a word, not a spelling
+      held_ = false;
+      Boundary(held_char_.begin, sink);
+      held_char_.joined = false;
+      Emit(held_char_, sink);
+      piece_len_ = 1;
+    }
+    KeyChar key{alnum ? Leet(ch.c) : ch.c, ch.begin, ch.end, 1,
+                ch.cls == CharClass::kDigit, ch.c, false};
+    if (piece_len_ > 0 && gap_ == Gap::kNone) {  // inside a piece
+      if (alnum != last_alnum_) {
+        Boundary(ch.begin, sink);
+        piece_len_ = 0;  // "说A V": the A is a piece of its own
+      }
+      ++piece_len_;
+    } else {
+      const bool single = piece_len_ == 1;
+      const bool letter = ch.cls == CharClass::kLatin;
+      const Gap gap = gap_;
+      gap_ = Gap::kNone;
+      const bool was_letter = last_letter_;
+      piece_len_ = 1;
+      last_letter_ = letter;
+      if (!started_ || gap == Gap::kStop || alnum != last_alnum_) {
+        Boundary(ch.begin, sink);
+      } else if (alnum && gap == Gap::kSpace) {
+        if (single && letter && was_letter) {
+          held_ = true;  // "s h": decided by what follows the "h"
+          held_char_ = key;
+          held_char_.joined = true;
+          last_alnum_ = alnum;
+          return;
+        }
+        if (!(single && !letter && !was_letter)) {
+          Boundary(ch.begin, sink);
+        } else {
+          key.joined = true;
+        }
+      } else {
+        key.joined = true;
+      }
+    }
+    last_alnum_ = alnum;
+    last_letter_ = ch.cls == CharClass::kLatin;
+    Emit(key, sink);
+  }
+
+  template <typename Sink>
+  void Finish(uint32_t end, Sink& sink) {
+    ReleaseHeld(sink);
+    Boundary(end, sink);
+  }
+
+  // The letter a digit stands for in leetspeak.
+  static char32_t Leet(char32_t c) {
+    if (c < '0' || c > '9') return c;
+    return U"oizeasgtbg"[c - '0'];
+  }
 
  private:
-  char32_t last_ = 0;
+  enum class Gap : uint8_t { kNone, kJoiner, kSpace, kStop };
+
+  template <typename Sink>
+  void ReleaseHeld(Sink& sink) {
+    if (!held_) return;
+    held_ = false;
+    Emit(held_char_, sink);
+  }
+
+  template <typename Sink>
+  void Boundary(uint32_t at, Sink& sink) {
+    started_ = true;
+    if (last_key_ == kBoundary) return;
+    last_key_ = kBoundary;
+    sink.Key(KeyChar{kBoundary, at, at, 1, false, kBoundary, false});
+  }
+
+  template <typename Sink>
+  void Emit(const KeyChar& key, Sink& sink) {
+    started_ = true;
+    if (key.c == last_key_ && key.c >= 'a' && key.c <= 'z') {
+      sink.Repeat(key.end);
+      return;
+    }
+    last_key_ = key.c;
+    sink.Key(key);
+  }
+
+  Gap gap_ = Gap::kNone;
+  uint32_t piece_len_ = 0;   // characters in the current (or last) piece
+  bool last_alnum_ = false;  // the last word character was alnum
+  bool last_letter_ = false; // ... and a Latin letter
+  bool started_ = false;     // the leading boundary was sent
+  bool held_ = false;
+  KeyChar held_char_;
+  char32_t last_key_ = 0;
 };
 
-// Appends the matching key of `text` to *key (KeyFilter over FoldedCursor).
-// Returns false if `text` has invalid UTF-8; the bad bytes are skipped.
-bool NormalizeKey(std::string_view text, std::u32string* key);
+// The key of `text` as an entry of a word list: its key characters
+// (boundaries included), and per character its merge count and whether it
+// was a digit. Returns false if `text` has invalid UTF-8.
+struct EntryKey {
+  std::u32string chars;
+  std::basic_string<uint8_t> counts;  // capped at 127
+  std::basic_string<bool> digits;
+  std::u32string shown;  // before leetspeak
+};
+bool NormalizeKey(std::string_view text, EntryKey* key);
 
 }  // namespace shequn::screening
 

@@ -277,7 +277,7 @@ TEST_F(Camp, BadMessagesAreRefusedAndChangeNothing) {
 
 TEST_F(Camp, AOneMegabyteMessageIsScreenedToTheEnd) {
   std::string text(1 << 20, 'a');
-  text.replace(text.size() - 5, 5, "idiot");
+  text.replace(text.size() - 6, 6, " idiot");
   EXPECT_TRUE(Find(Say("ann", text), v1::ACTION_KIND_WARN_PRIVATELY, "ann"));
 }
 
@@ -362,7 +362,7 @@ TEST_F(FloodGroup, AnOversizeFileIsAViolation) {
 
 TEST(RulesConfig, AMalformedWordListNamesTheEntry) {
   v1::CommunityConfig config = ParseConfig(kBootcamp);
-  config.mutable_rules()->mutable_word_lists(1)->add_words("   ");
+  config.mutable_rules()->mutable_word_lists(1)->add_words("bad\xff");
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(config);
   ASSERT_FALSE(engine.ok());
   EXPECT_THAT(engine.status().message(), HasSubstr("rules.word_lists[1].words[2]"));

@@ -1,0 +1,70 @@
+// Contact details the way Chinese groups write them: spaced ids, phone and
+// QQ numbers in Chinese numerals, circled and full-width digits, and the
+// solicitation phrasings.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "shequn/screening.h"
+
+namespace shequn {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+std::vector<std::string> Spans(std::string_view text) {
+  static const Screener* screener = [] {
+    absl::StatusOr<Screener> s = Screener::Create(ScreenerOptions{});
+    EXPECT_TRUE(s.ok()) << s.status();
+    return new Screener(*std::move(s));
+  }();
+  std::vector<std::string> out;
+  for (const ScreenMatch& m : screener->Screen(absl::string_view(text.data(), text.size())).matches) {
+    out.push_back(std::string(MatchSourceName(m.source)) + ":" +
+                  std::string(text.substr(m.begin, m.end - m.begin)));
+  }
+  return out;
+}
+
+TEST(Contacts, AnIdSpelledWithSpacesAfterASpacedTrigger) {
+  EXPECT_THAT(Spans("加 v x ： d a v e 2 0 2 6 8 8"),
+              ElementsAre("wechat:加 v x ： d a v e 2 0 2 6 8 8"));
+  EXPECT_THAT(Spans("微 信 d a v e 2 0 2 6"), ElementsAre("wechat:微 信 d a v e 2 0 2 6"));
+}
+
+TEST(Contacts, HomophoneTriggers) {
+  EXPECT_THAT(Spans("加薇 lily_88"), ElementsAre("wechat:加薇 lily_88"));
+  EXPECT_THAT(Spans("微♥信 kk123456"), ElementsAre("wechat:微♥信 kk123456"));
+  EXPECT_THAT(Spans("my wechat is dave2026"), ElementsAre("wechat:wechat is dave2026"));
+  EXPECT_THAT(Spans("企鹅号：5201314"), ElementsAre("qq:企鹅号：5201314"));
+}
+
+TEST(Contacts, APhoneNumberInChineseNumerals) {
+  EXPECT_THAT(Spans("电话一三八一二三四五六七八找我"), ElementsAre("phone:一三八一二三四五六七八"));
+  EXPECT_THAT(Spans("打壹叁捌壹贰叁肆伍陆柒捌"), ElementsAre("phone:壹叁捌壹贰叁肆伍陆柒捌"));
+  EXPECT_THAT(Spans("手机1三8一2三4五6七8"), ElementsAre("phone:1三8一2三4五6七8"));
+}
+
+TEST(Contacts, APhoneNumberSplitByDashesAndSpaces) {
+  EXPECT_THAT(Spans("call 172 - 9814 - 2262 now"), ElementsAre("phone:172 - 9814 - 2262"));
+  EXPECT_THAT(Spans("①③⑧①②③④⑤⑥⑦⑧"), ElementsAre("phone:①③⑧①②③④⑤⑥⑦⑧"));
+}
+
+TEST(Contacts, AQqNumberInChineseNumerals) {
+  EXPECT_THAT(Spans("扣扣五二零一三一四"), ElementsAre("qq:扣扣五二零一三一四"));
+}
+
+TEST(Contacts, ScanTheQrCode) {
+  EXPECT_THAT(Spans("scan the qr code to join"), ElementsAre("solicitation:scan the qr"));
+  EXPECT_THAT(Spans("扫一扫进群"), ElementsAre("solicitation:扫一扫"));
+}
+
+TEST(Contacts, OrdinaryChineseNumbersAreNotPhones) {
+  EXPECT_THAT(Spans("一五一十地说了三四遍"), IsEmpty());
+}
+
+}  // namespace
+}  // namespace shequn
