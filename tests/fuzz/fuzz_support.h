@@ -185,7 +185,12 @@ inline v1::CommunityConfig RuleChange(const v1::CommunityConfig& config, int whi
   v1::CommunityConfig c = config;
   if (which & 1) {
     v1::RulesConfig* r = c.mutable_rules();
-    r->clear_word_lists();
+    // New abuse words; the other lists stay, since the categories name them.
+    google::protobuf::RepeatedPtrField<v1::WordList> kept;
+    for (const v1::WordList& list : r->word_lists()) {
+      if (list.category() != "abuse") *kept.Add() = list;
+    }
+    r->mutable_word_lists()->Swap(&kept);
     v1::WordList* abuse = r->add_word_lists();
     abuse->set_category("abuse");
     for (const char* w : {"傻逼", "笨蛋", "idiot", "loser"}) abuse->add_words(w);

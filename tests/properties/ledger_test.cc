@@ -106,7 +106,7 @@ TEST(LedgerConservation, BalancesEqualTheSumOfEntriesWithEveryPartOn) {
     const StreamOptions options = {
         .members = 30, .end_community = true, .start_ms = starts[seed - 1], .long_gaps = true};
     int credited = 0;
-    ExpectConservation(config, RandomStream(seed, 2000, makers, options), &credited);
+    ExpectConservation(config, RandomStream(seed, 3000, makers, options), &credited);
     EXPECT_GT(credited, 50) << "the stream should move points";
   }
 }

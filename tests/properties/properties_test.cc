@@ -295,11 +295,11 @@ TEST(AllParts, TheStreamsApplyEveryEventKindAndEveryPartActs) {
     if (!out.ok()) return;
     for (const v1::Action& a : out->actions()) acted.insert(a.kind());
   };
-  for (uint32_t seed : {1u, 2u, 3u, 4u}) {
+  for (uint32_t seed : {1u, 2u, 3u, 4u, 5u, 6u}) {
     auto created = Engine::Create(seed % 2 == 0 ? gated : open);
     ASSERT_TRUE(created.ok()) << created.status();
     Engine& engine = **created;
-    for (const v1::Event& e : RandomStream(seed, 1500, AllPartsMakers(), {.members = 30})) {
+    for (const v1::Event& e : RandomStream(seed, 3000, AllPartsMakers(), {.members = 30})) {
       note(engine.AdvanceTo(e.time_ms()));
       absl::StatusOr<v1::Outcome> out = engine.Apply(e);
       note(out);
