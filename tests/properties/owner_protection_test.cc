@@ -78,7 +78,8 @@ TEST_P(OwnerProtection, NoActionEverRemovesBansOrMutesTheOwner) {
     }
     ASSERT_EQ(engine.Member("owner")->status(), v1::MEMBER_STATUS_ACTIVE);
     owner_strikes += static_cast<int>(engine.LiveStrikes("owner", engine.last_time_ms()).value());
-    for (const v1::AuditEntry& entry : engine.Audit("owner").value()) {
+    const std::vector<v1::AuditEntry> audit = engine.Audit("owner").value();
+    for (const v1::AuditEntry& entry : audit) {
       owner_strikes += entry.strike_count() > 0;
     }
   }

@@ -66,7 +66,8 @@ TEST_F(DepositLadder, TheRemovingStrikeIsFinedThenTheRestIsForfeited) {
   EXPECT_EQ(MustFind(third, v1::ACTION_KIND_FORFEIT_DEPOSIT, "ann").amount_cents(), 10);
 
   std::vector<std::pair<v1::ActionKind, int64_t>> money;
-  for (const v1::AuditEntry& entry : c_.engine().Audit("ann").value()) {
+  const std::vector<v1::AuditEntry> audit = c_.engine().Audit("ann").value();
+  for (const v1::AuditEntry& entry : audit) {
     if (entry.strike_count() == 3) money.emplace_back(entry.action(), entry.amount_cents());
   }
   EXPECT_THAT(money, ElementsAre(Pair(v1::ACTION_KIND_DEDUCT_DEPOSIT, 30),
