@@ -371,18 +371,14 @@ absl::StatusOr<v1::Outcome> Engine::Apply(const v1::Event& event) {
 }
 
 absl::StatusOr<v1::Outcome> Engine::Step(const v1::Event& event) {
+  const std::optional<int64_t> due = state_->NextDue();
+  if (!due.has_value() || *due > event.time_ms()) return Apply(event);
   absl::StatusOr<std::pair<uint32_t, bool>> admitted = Admit(event);
   if (!admitted.ok()) return admitted.status();
   v1::Outcome out;
   out.set_event_id(event.id());
   if (admitted->second) {
     out.set_duplicate(true);
-    return out;
-  }
-  const std::optional<int64_t> due = state_->NextDue();
-  if (!due.has_value() || *due > event.time_ms()) {
-    if (absl::Status st = state_->Check(event); !st.ok()) return st;
-    state_->Commit(event, admitted->first, out);
     return out;
   }
   // The event is checked against the state the timers leave, and a rejection
