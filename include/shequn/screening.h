@@ -11,7 +11,7 @@
 //   std::string shown = shequn::Mask(text, r.matches);  // "***" over each
 //
 // Normalisation (applied the same way to word lists and to screened text),
-// from tables generated at build time (src/screening/generator):
+// from tables generated at build time (examples/tools/make_fold_tables.cc):
 //  * UTF-8 is decoded; each byte of an invalid sequence is a separator.
 //  * Traditional Chinese folds to simplified (OpenCC's t2s, every
 //    character it maps one to one: 維信 → 维信, 網賭 → 网赌).

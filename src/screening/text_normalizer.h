@@ -13,7 +13,7 @@
 namespace shequn::screening {
 
 // What a folded code point is to the matcher. The order is the generator's
-// (src/screening/generator/make_fold_tables.cc).
+// (examples/tools/make_fold_tables.cc).
 enum class CharClass : uint8_t {
   kSpace,   // whitespace, controls, apostrophes ("who're" is two words)
   kPunct,   // punctuation, symbols, emoji, private use, invalid bytes
