@@ -104,9 +104,8 @@ struct Engine::State {
         rules(config, membership),
         points(config, membership),
         segments(config, membership) {
-    window_ms = config.idempotency_window_seconds() == 0
-                    ? kDefaultIdempotencyWindowMs
-                    : config.idempotency_window_seconds() * 1000;
+    window_ms = config.has_idempotency_window_seconds() ? config.idempotency_window_seconds() * 1000
+                                                        : kDefaultIdempotencyWindowMs;
   }
 
   // Builds a state from a snapshot whose seal and version were checked.

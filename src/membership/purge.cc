@@ -17,7 +17,7 @@ constexpr int64_t kDayMs = 24 * 3600 * 1000LL;
 constexpr uint32_t kDefaultRemoveAfterDays = 3;
 
 uint32_t RemoveAfterDays(const v1::InactivityPurge& p) {
-  return p.remove_after_days() == 0 ? kDefaultRemoveAfterDays : p.remove_after_days();
+  return p.has_remove_after_days() ? p.remove_after_days() : kDefaultRemoveAfterDays;
 }
 
 bool Exempt(const v1::InactivityPurge& p, v1::Role role) {

@@ -170,9 +170,8 @@ void Membership::RunRitualTimer(v1::Outcome& out) {
   if (!member.active() || member.ritual_complete) return;
   if (!member.reminded) {
     member.reminded = true;
-    const int64_t grace = config_.ritual().grace_seconds() == 0
-                              ? kDefaultGraceSeconds
-                              : config_.ritual().grace_seconds();
+    const int64_t grace = config_.ritual().has_grace_seconds() ? config_.ritual().grace_seconds()
+                                                               : kDefaultGraceSeconds;
     member.ritual_removal_ms = due + grace * kMillis;
     timers_.insert({member.ritual_removal_ms, m});
     Remind(out, "ritual.deadline_seconds", member, "ritual.incomplete",

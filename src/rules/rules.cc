@@ -333,7 +333,8 @@ std::optional<Rules::Violation> Rules::Flood(MemberIndex m, const v1::Message& m
   }
   if (rule.max_repeats() > 0 && !msg.text().empty()) {
     const uint64_t h = StableHash(NormalizeForScreening(msg.text()));
-    const bool again = h == st.last_text_hash && now - st.last_text_ms <= eff_.repeat_window_ms;
+    const bool again = h == st.last_text_hash &&
+                       (eff_.repeat_window_ms == 0 || now - st.last_text_ms <= eff_.repeat_window_ms);
     st.repeats = again ? st.repeats + 1 : 1;
     st.last_text_hash = h;
     st.last_text_ms = now;
@@ -451,6 +452,7 @@ void Rules::Sanction(MemberIndex m, const std::vector<Violation>& found, const v
 }
 
 void Rules::Mediate(MemberIndex m, const v1::Event& e, v1::Outcome& out) {
+  if (eff_.mediation_window_ms == 0) return;
   const v1::Message& msg = e.message();
   const Remembered* replied = FindMessage(msg.reply_to());
   if (replied == nullptr || replied->deleted || replied->author == m) return;
@@ -484,7 +486,9 @@ void Rules::ApplyReport(const v1::Event& e, v1::Outcome& out) {
   const MemberIndex reporter = *members_.Find(e.actor());
   Remembered& msg = messages_[message_seq_.at(e.report().message_id()) - first_message_seq_];
   msg.reporters.push_back(reporter);
-  if (msg.hidden || msg.reporters.size() < eff_.report_threshold) return;
+  if (msg.hidden || eff_.report_threshold == 0 || msg.reporters.size() < eff_.report_threshold) {
+    return;
+  }
   // Reports never strike by themselves: an admin decides, so false reports
   // cost the reported member nothing.
   msg.hidden = true;
@@ -616,7 +620,8 @@ uint32_t Rules::LiveStrikes(MemberIndex m, absl::string_view category, int64_t n
   const int64_t expiry = eff_.strike_expiry_ms;
   return static_cast<uint32_t>(std::count_if(
       st->strikes.begin(), st->strikes.end(), [&](const v1::Strike& s) {
-        return !s.revoked() && s.time_ms() > now - expiry && s.category() == category;
+        return !s.revoked() && (expiry == 0 || s.time_ms() > now - expiry) &&
+               s.category() == category;
       }));
 }
 
@@ -626,7 +631,7 @@ uint32_t Rules::LiveStrikes(MemberIndex m, int64_t now) const {
   const int64_t expiry = eff_.strike_expiry_ms;
   return static_cast<uint32_t>(std::count_if(
       st->strikes.begin(), st->strikes.end(),
-      [&](const v1::Strike& s) { return !s.revoked() && s.time_ms() > now - expiry; }));
+      [&](const v1::Strike& s) { return !s.revoked() && (expiry == 0 || s.time_ms() > now - expiry); }));
 }
 
 void Rules::Audit(const v1::Action& a, const v1::Event& e, absl::string_view by) {

@@ -158,12 +158,17 @@ EffectiveRules::EffectiveRules(const v1::RulesConfig& c)
     : ladder(c.ladder().empty() ? DefaultLadder()
                                 : std::vector<v1::LadderStep>(c.ladder().begin(), c.ladder().end())),
       categories(c.categories().begin(), c.categories().end()),
-      strike_expiry_ms(Or(c.strike_expiry_seconds(), 30 * kDaySeconds) * kMillis),
-      mediation_window_ms(Or(c.mediation_window_seconds(), 600) * kMillis),
-      message_memory_ms(Or(c.message_memory_seconds(), 7 * kDaySeconds) * kMillis),
-      repeat_window_ms(Or(c.flood().repeat_window_seconds(), 600) * kMillis),
+      strike_expiry_ms(c.has_strike_expiry_seconds() ? c.strike_expiry_seconds() * kMillis
+                                                     : 30 * kDaySeconds * kMillis),
+      mediation_window_ms(c.has_mediation_window_seconds() ? c.mediation_window_seconds() * kMillis
+                                                           : 600 * kMillis),
+      message_memory_ms(c.has_message_memory_seconds() ? c.message_memory_seconds() * kMillis
+                                                       : 7 * kDaySeconds * kMillis),
+      repeat_window_ms(c.flood().has_repeat_window_seconds()
+                           ? c.flood().repeat_window_seconds() * kMillis
+                           : 600 * kMillis),
       deduction_cents(c.deposit_deduction_cents()),
-      report_threshold(c.report_threshold() == 0 ? 3 : c.report_threshold()),
+      report_threshold(c.has_report_threshold() ? c.report_threshold() : 3),
       exempt_roles(ExemptRoles(c)),
       allowed_domains(c.allowed_domains().begin(), c.allowed_domains().end()),
       audit_retention_ms(Or(c.audit_retention_seconds(), 180 * kDaySeconds) * kMillis) {

@@ -44,12 +44,12 @@ struct EffectiveRules {
   std::vector<v1::LadderStep> ladder;
   std::vector<v1::CategoryRule> categories;
   absl::flat_hash_set<std::string> disputes;
-  int64_t strike_expiry_ms;
-  int64_t mediation_window_ms;
+  int64_t strike_expiry_ms;     // 0 = strikes never expire
+  int64_t mediation_window_ms;  // 0 = no mediation
   int64_t message_memory_ms;
-  int64_t repeat_window_ms;
+  int64_t repeat_window_ms;     // 0 = repeats count however far apart
   int64_t deduction_cents;
-  uint32_t report_threshold;
+  uint32_t report_threshold;  // 0 = reports never hide
   std::vector<v1::Role> exempt_roles;
   std::vector<std::string> allowed_domains;
   absl::flat_hash_set<std::string> allowed_accounts;  // folded by AccountKey

@@ -100,11 +100,11 @@ int64_t Percentile(std::vector<uint32_t>& values, double p) {
 v1::HealthStandard ResolveStandard(const v1::HealthStandard& s) {
   v1::HealthStandard r = s;
   if (r.window_days() == 0) r.set_window_days(7);
-  if (r.min_participation_rate() == 0) r.set_min_participation_rate(0.3);
-  if (r.min_topic_participation() == 0) r.set_min_topic_participation(0.1);
+  if (!r.has_min_participation_rate()) r.set_min_participation_rate(0.3);
+  if (!r.has_min_topic_participation()) r.set_min_topic_participation(0.1);
   if (r.max_median_first_answer_seconds() == 0) r.set_max_median_first_answer_seconds(3600);
-  if (r.min_shares_per_member() == 0) r.set_min_shares_per_member(0.1);
-  if (r.min_reactions_per_member() == 0) r.set_min_reactions_per_member(0.5);
+  if (!r.has_min_shares_per_member()) r.set_min_shares_per_member(0.1);
+  if (!r.has_min_reactions_per_member()) r.set_min_reactions_per_member(0.5);
   if (r.max_messages_per_member_day() == 0) r.set_max_messages_per_member_day(50);
   return r;
 }

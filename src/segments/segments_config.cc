@@ -193,8 +193,8 @@ Settings Resolve(const v1::SegmentsConfig& c) {
   if (s.tiers.moderate_min_events() == 0) s.tiers.set_moderate_min_events(1);
   s.seed = c.seed();
   if (s.seed.first_days() == 0) s.seed.set_first_days(7);
-  if (s.seed.in_group_weight() == 0) s.seed.set_in_group_weight(1);
-  if (s.seed.product_weight() == 0) s.seed.set_product_weight(1);
+  if (!s.seed.has_in_group_weight()) s.seed.set_in_group_weight(1);
+  if (!s.seed.has_product_weight()) s.seed.set_product_weight(1);
   if (s.seed.group_size() == 0) s.seed.set_group_size(30);
   if (s.seed.checkpoints().empty()) {
     for (const char* cp : {"before", "2w", "1m"}) s.seed.add_checkpoints(cp);
@@ -220,7 +220,7 @@ Settings Resolve(const v1::SegmentsConfig& c) {
   if (s.dying.min_members() == 0) s.dying.set_min_members(3);
   s.risk = c.risk();
   if (s.risk.min_violations() == 0) s.risk.set_min_violations(5);
-  if (s.risk.spike_ratio() == 0) s.risk.set_spike_ratio(3);
+  if (!s.risk.has_spike_ratio()) s.risk.set_spike_ratio(3);
   s.list_limit = c.report_list_limit() == 0 ? 100 : c.report_list_limit();
   return s;
 }
