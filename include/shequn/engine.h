@@ -58,7 +58,8 @@ class SHEQUN_EXPORT Engine {
  public:
   // Validates `config` and returns an engine holding only its staff seats.
   // Errors are InvalidArgument naming the field path and the reason, e.g.
-  // "groups[1].id: duplicate group id 'g1'". O(size of config).
+  // "groups[1].id: duplicate group id 'g1'". O(size of config), most of it
+  // compiling the rules' word lists into a screener, once.
   static absl::StatusOr<std::unique_ptr<Engine>> Create(
       v1::CommunityConfig config);
 
@@ -69,7 +70,8 @@ class SHEQUN_EXPORT Engine {
   // "snapshot.seal: ..." when it was cut short or changed after it was
   // written (its seal does not match), "snapshot.shequn_version: ..." when
   // a newer library or another major version wrote it, and for any record
-  // that contradicts the rest. O(size of snapshot).
+  // that contradicts the rest. O(size of snapshot + size of config); the
+  // screener is compiled once, as by Create.
   static absl::StatusOr<std::unique_ptr<Engine>> Restore(
       v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot);
 
@@ -86,7 +88,8 @@ class SHEQUN_EXPORT Engine {
   // deadline a moment before cannot post). The errors are Apply's.
   // Cost: Apply's when no timer is due before the event. When one is, the
   // timers' own cost (AdvanceTo), plus one copy of the state, O(state), kept
-  // to undo them should the event be rejected; a host with a clock may call
+  // to undo them should the event be rejected (the undo reloads that copy;
+  // the compiled screener is kept, not rebuilt); a host with a clock may call
   // AdvanceTo from its tick so events rarely find a timer due.
   absl::StatusOr<v1::Outcome> Step(const v1::Event& event);
 

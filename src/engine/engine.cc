@@ -37,7 +37,8 @@ absl::Status TooLong(absl::string_view field, size_t size, size_t limit) {
       absl::StrCat(field, ": ", size, " bytes, limit ", limit));
 }
 
-absl::Status ValidateCommunity(const v1::CommunityConfig& c) {
+// Validates the config and builds what its states share: the screener.
+absl::StatusOr<std::shared_ptr<const Screener>> CompileCommunity(const v1::CommunityConfig& c) {
   // First, so no later check walks an oversized config.
   if (const size_t size = c.ByteSizeLong(); size > limits::kMaxConfigBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -65,9 +66,11 @@ absl::Status ValidateCommunity(const v1::CommunityConfig& c) {
         absl::StrCat("time_zone: unknown time zone '", c.time_zone(), "'"));
   }
   if (absl::Status s = membership::Membership::ValidateConfig(c); !s.ok()) return s;
-  if (absl::Status s = rules::Rules::ValidateConfig(c); !s.ok()) return s;
+  absl::StatusOr<std::shared_ptr<const Screener>> screener = rules::Rules::CompileConfig(c);
+  if (!screener.ok()) return screener.status();
   if (absl::Status s = points::Points::ValidateConfig(c); !s.ok()) return s;
-  return segments::Segments::ValidateConfig(c);
+  if (absl::Status s = segments::Segments::ValidateConfig(c); !s.ok()) return s;
+  return screener;
 }
 
 // What every event needs beyond its fields' bounds (CheckEventFields).
@@ -98,10 +101,11 @@ bool ChangesMembership(v1::ActionKind kind) {
 }  // namespace
 
 struct Engine::State {
-  explicit State(v1::CommunityConfig c)
+  State(v1::CommunityConfig c, std::shared_ptr<const Screener> s)
       : config(std::move(c)),
+        screener(std::move(s)),
         membership(config),
-        rules(config, membership),
+        rules(config, membership, screener),
         points(config, membership),
         segments(config, membership) {
     window_ms = config.has_idempotency_window_seconds() ? config.idempotency_window_seconds() * 1000
@@ -110,7 +114,8 @@ struct Engine::State {
 
   // Builds a state from a snapshot whose seal and version were checked.
   static absl::StatusOr<std::unique_ptr<State>> FromSnapshot(
-      v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot);
+      v1::CommunityConfig config, std::shared_ptr<const Screener> screener,
+      const v1::CommunitySnapshot& snapshot);
 
   // What an event needs before any part looks at it: a new id (or the same
   // content as before: `duplicate`), time order, actor and kind, a community
@@ -129,6 +134,7 @@ struct Engine::State {
   void Forget(int64_t now);
 
   v1::CommunityConfig config;
+  std::shared_ptr<const Screener> screener;  // built once from config
   membership::Membership membership;
   rules::Rules rules;
   points::Points points;
@@ -239,8 +245,9 @@ void Engine::State::Forget(int64_t now) {
 }
 
 absl::StatusOr<std::unique_ptr<Engine::State>> Engine::State::FromSnapshot(
-    v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot) {
-  auto state = std::make_unique<State>(std::move(config));
+    v1::CommunityConfig config, std::shared_ptr<const Screener> screener,
+    const v1::CommunitySnapshot& snapshot) {
+  auto state = std::make_unique<State>(std::move(config), std::move(screener));
   if (absl::Status s = state->membership.Load(snapshot.membership()); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
   }
@@ -274,13 +281,16 @@ Engine::Engine(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Engine::~Engine() = default;
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(v1::CommunityConfig config) {
-  if (absl::Status s = ValidateCommunity(config); !s.ok()) return s;
-  return std::unique_ptr<Engine>(new Engine(std::make_unique<State>(std::move(config))));
+  absl::StatusOr<std::shared_ptr<const Screener>> screener = CompileCommunity(config);
+  if (!screener.ok()) return screener.status();
+  return std::unique_ptr<Engine>(
+      new Engine(std::make_unique<State>(std::move(config), *std::move(screener))));
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
     v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot) {
-  if (absl::Status s = ValidateCommunity(config); !s.ok()) return s;
+  absl::StatusOr<std::shared_ptr<const Screener>> screener = CompileCommunity(config);
+  if (!screener.ok()) return screener.status();
   if (snapshot.community_id() != config.id()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "snapshot.community_id: '", snapshot.community_id(),
@@ -297,7 +307,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
         limits::kMaxTimeMs));
   }
   absl::StatusOr<std::unique_ptr<State>> state =
-      State::FromSnapshot(std::move(config), snapshot);
+      State::FromSnapshot(std::move(config), *std::move(screener), snapshot);
   if (!state.ok()) return state.status();
   return std::unique_ptr<Engine>(new Engine(*std::move(state)));
 }
@@ -386,7 +396,7 @@ absl::StatusOr<v1::Outcome> Engine::Step(const v1::Event& event) {
   state_->RunTimers(event.time_ms(), out);
   if (absl::Status st = state_->Check(event); !st.ok()) {
     absl::StatusOr<std::unique_ptr<State>> restored =
-        State::FromSnapshot(state_->config, before);
+        State::FromSnapshot(state_->config, state_->screener, before);
     if (!restored.ok()) {
       return absl::InternalError(absl::StrCat("the state before the timers would not reload: ",
                                               restored.status().message()));

@@ -85,20 +85,19 @@ std::string LastIdRun(absl::string_view match) {
 
 }  // namespace
 
-absl::Status Rules::ValidateConfig(const v1::CommunityConfig& config) {
+absl::StatusOr<std::shared_ptr<const Screener>> Rules::CompileConfig(
+    const v1::CommunityConfig& config) {
   if (absl::Status s = ValidateRulesConfig(config.rules()); !s.ok()) return s;
   absl::StatusOr<Screener> screener = Screener::Create(ScreenerOptionsFrom(config.rules()));
   if (!screener.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("rules.", screener.status().message()));
   }
-  return absl::OkStatus();
+  return std::make_shared<const Screener>(*std::move(screener));
 }
 
-Rules::Rules(const v1::CommunityConfig& config, const membership::Membership& members)
-    : config_(config), members_(members), eff_(config.rules()) {
-  absl::StatusOr<Screener> screener = Screener::Create(ScreenerOptionsFrom(config.rules()));
-  if (screener.ok()) screener_.emplace(*std::move(screener));
-}
+Rules::Rules(const v1::CommunityConfig& config, const membership::Membership& members,
+             std::shared_ptr<const Screener> screener)
+    : config_(config), members_(members), eff_(config.rules()), screener_(std::move(screener)) {}
 
 Rules::MemberRules& Rules::state(MemberIndex m) {
   if (m >= by_member_.size()) by_member_.resize(m + 1);
@@ -285,7 +284,7 @@ bool Rules::Allowed(const ScreenMatch& match, absl::string_view text) const {
 
 std::vector<Rules::Violation> Rules::Screen(absl::string_view text, v1::Role role) const {
   std::vector<Violation> found;
-  if (!screener_.has_value() || text.empty()) return found;
+  if (text.empty()) return found;
   for (const ScreenMatch& m : screener_->Screen(text).matches) {
     if (eff_.Exempt(role, m.category) || Allowed(m, text)) continue;
     auto it = std::find_if(found.begin(), found.end(),

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -29,12 +30,17 @@ using membership::MemberIndex;
 
 class Rules {
  public:
-  // Validates config.rules and builds its screener; errors name the field,
-  // e.g. "rules.word_lists[2].words[17]: empty after normalisation".
-  static absl::Status ValidateConfig(const v1::CommunityConfig& config);
+  // Validates config.rules and builds its screener, once per config: an
+  // engine's states share it (a rolled-back Step rebuilds the state, not the
+  // automaton). Errors name the field, e.g.
+  // "rules.word_lists[2].words[17]: empty after normalisation".
+  static absl::StatusOr<std::shared_ptr<const Screener>> CompileConfig(
+      const v1::CommunityConfig& config);
 
-  // `config` must be valid; `config` and `members` must outlive this object.
-  Rules(const v1::CommunityConfig& config, const membership::Membership& members);
+  // `config` must be valid and `screener` built from it by CompileConfig;
+  // `config` and `members` must outlive this object.
+  Rules(const v1::CommunityConfig& config, const membership::Membership& members,
+        std::shared_ptr<const Screener> screener);
   Rules(const Rules&) = delete;
   Rules& operator=(const Rules&) = delete;
 
@@ -150,7 +156,7 @@ class Rules {
   const v1::CommunityConfig& config_;
   const membership::Membership& members_;
   const EffectiveRules eff_;
-  std::optional<Screener> screener_;
+  std::shared_ptr<const Screener> screener_;  // never null
   std::vector<MemberRules> by_member_;
   std::deque<Remembered> messages_;
   uint64_t first_message_seq_ = 0;  // sequence number of messages_.front()
