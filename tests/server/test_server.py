@@ -1,14 +1,16 @@
 """shequn-server through its Python client: a knowledge community from a
 preset, the members' events, the operator's questions, the bot's action
 stream, and every way a call is refused without changing anything."""
+import pathlib
 import signal
 import threading
 
 import grpc
 import pytest
+from google.protobuf import text_format
 
 from conftest import ADMIN, OTHER, READER, Server, pb
-from shequn.v1 import common_pb2, config_pb2, event_pb2
+from shequn.v1 import action_pb2, common_pb2, config_pb2, event_pb2
 
 T0 = 1_700_000_000_000
 MINUTE = 60_000
@@ -234,5 +236,27 @@ def test_a_killed_server_restarts_with_every_acknowledged_event(tmp_path):
         s.start()
         assert snapshot(s, "club") == before
         assert step(s, "club", apply_event("k3", T0 + 3 * MINUTE, "m3", "M3")).outcome.duplicate
+    finally:
+        s.stop()
+
+
+def test_a_rule_change_applies_at_once_and_survives_a_crash(tmp_path):
+    preset = pathlib.Path(__file__).parents[2] / "examples" / "presets" / "knowledge_community.textproto"
+    config = text_format.Parse(preset.read_text(encoding="utf-8"), config_pb2.CommunityConfig())
+    s = Server(str(tmp_path))
+    try:
+        s.call("CreateCommunity", pb.CreateCommunityRequest(community_id="club", config=config))
+        step(s, "club", apply_event("r1", T0, "ann", "Ann"))
+        step(s, "club", approve_event("r2", T0 + MINUTE, "ann"))
+        quiet = step(s, "club", message_event("r3", T0 + 2 * MINUTE, "ann", "what a dummkopf"))
+        assert not any(a.kind == action_pb2.ACTION_KIND_WARN_PRIVATELY for a in quiet.outcome.actions)
+        for words in config.rules.word_lists:
+            if words.category == "abuse":
+                words.words.append("dummkopf")
+        s.call("UpdateConfig", pb.UpdateConfigRequest(community_id="club", config=config))
+        s.stop(signal.SIGKILL)
+        s.start()
+        warned = step(s, "club", message_event("r4", T0 + 3 * MINUTE, "ann", "such a dummkopf"))
+        assert any(a.kind == action_pb2.ACTION_KIND_WARN_PRIVATELY for a in warned.outcome.actions)
     finally:
         s.stop()
