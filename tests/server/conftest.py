@@ -28,14 +28,22 @@ token {OTHER} write other
 """
 
 
-class Server:
-    """One shequn-server process over a data folder that outlives it."""
+TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "testdata")
 
-    def __init__(self, data):
+
+class Server:
+    """One shequn-server process over a data folder that outlives it; with
+    tls=True it serves TLS with testdata/localhost.crt (a self-signed
+    certificate for localhost and 127.0.0.1, for tests only)."""
+
+    def __init__(self, data, tls=False):
         self.data = data
+        self.tls = tls
         self.config = os.path.join(data, "tokens.conf")
         with open(self.config, "w") as f:
             f.write(TOKENS)
+            if tls:
+                f.write(f"tls_cert {TESTDATA}/localhost.crt\ntls_key {TESTDATA}/localhost.key\n")
         self.process = None
         self.start()
 
@@ -47,7 +55,13 @@ class Server:
         line = self.process.stdout.readline()
         match = re.search(r"listening on (\S+)", line)
         assert match, f"server did not start: {line!r}"
-        self.channel = grpc.insecure_channel(match.group(1))
+        self.address = match.group(1)
+        if self.tls:
+            with open(os.path.join(TESTDATA, "localhost.crt"), "rb") as f:
+                credentials = grpc.ssl_channel_credentials(root_certificates=f.read())
+            self.channel = grpc.secure_channel(self.address, credentials)
+        else:
+            self.channel = grpc.insecure_channel(self.address)
         self.stub = pb_grpc.ShequnStub(self.channel)
 
     def stop(self, sig=signal.SIGTERM):

@@ -9,7 +9,7 @@ import grpc
 import pytest
 from google.protobuf import text_format
 
-from conftest import ADMIN, OTHER, READER, Server, pb
+from conftest import ADMIN, OTHER, READER, Server, pb, pb_grpc
 from shequn.v1 import action_pb2, common_pb2, config_pb2, event_pb2
 
 T0 = 1_700_000_000_000
@@ -258,5 +258,21 @@ def test_a_rule_change_applies_at_once_and_survives_a_crash(tmp_path):
         s.start()
         warned = step(s, "club", message_event("r4", T0 + 3 * MINUTE, "ann", "such a dummkopf"))
         assert any(a.kind == action_pb2.ACTION_KIND_WARN_PRIVATELY for a in warned.outcome.actions)
+    finally:
+        s.stop()
+
+
+def test_with_a_certificate_configured_the_server_speaks_only_tls(tmp_path):
+    s = Server(str(tmp_path), tls=True)
+    try:
+        s.call("CreateCommunity", pb.CreateCommunityRequest(community_id="club", preset="knowledge_community"))
+        listed = s.call("ListCommunities", pb.ListCommunitiesRequest()).communities
+        assert [c.community_id for c in listed] == ["club"]
+        with grpc.insecure_channel(s.address) as plain:
+            stub = pb_grpc.ShequnStub(plain)
+            with pytest.raises(grpc.RpcError) as err:
+                stub.ListCommunities(pb.ListCommunitiesRequest(),
+                                     metadata=[("authorization", f"Bearer {ADMIN}")], timeout=10)
+            assert err.value.code() == grpc.StatusCode.UNAVAILABLE
     finally:
         s.stop()
