@@ -144,40 +144,43 @@ absl::StatusOr<std::unique_ptr<Host>> Host::Start(StoreFactory stores, HostOptio
     host->workers_.push_back(std::move(w));
   }
   for (auto& w : host->workers_) {
-    Worker* worker = w.get();
-    Host* self = host.get();
-    worker->thread = std::thread([self, worker] {
-      for (;;) {
-        std::function<void()> task;
-        {
-          std::unique_lock<std::mutex> lock(worker->mu);
-          worker->cv.wait_for(lock, std::chrono::seconds(1),
-                              [&] { return worker->stopping || !worker->queue.empty(); });
-          if (worker->queue.empty() && worker->stopping) return;
-          if (!worker->queue.empty()) {
-            task = std::move(worker->queue.front());
-            worker->queue.pop_front();
-          }
-        }
-        if (task) task();
-        const absl::Time now = absl::Now();
-        if (now - worker->last_tick < absl::Seconds(1)) continue;
-        worker->last_tick = now;
-        // Time-based snapshots and eviction of idle communities.
-        std::vector<std::string> idle;
-        for (auto& [id, l] : worker->communities) {
-          const bool dirty = l.seq > l.snapshot_seq;
-          const bool evict = now - l.used >= self->options_.evict_after;
-          if (dirty && (evict || now - l.snapshot_time >= self->options_.snapshot_interval)) {
-            if (!TakeSnapshot(*worker->store, id, l).ok()) continue;
-          }
-          if (evict) idle.push_back(id);
-        }
-        for (const std::string& id : idle) worker->communities.erase(id);
-      }
-    });
+    w->thread = std::thread([self = host.get(), worker = w.get()] { self->RunWorker(*worker); });
   }
   return host;
+}
+
+void Host::RunWorker(Worker& w) {
+  for (;;) {
+    std::function<void()> task;
+    {
+      std::unique_lock<std::mutex> lock(w.mu);
+      w.cv.wait_for(lock, std::chrono::seconds(1), [&] { return w.stopping || !w.queue.empty(); });
+      if (w.queue.empty() && w.stopping) return;
+      if (!w.queue.empty()) {
+        task = std::move(w.queue.front());
+        w.queue.pop_front();
+      }
+    }
+    if (task) task();
+    const absl::Time now = absl::Now();
+    if (now - w.last_tick < absl::Seconds(1)) continue;
+    w.last_tick = now;
+    Tick(w, now);
+  }
+}
+
+// Time-based snapshots, and eviction of idle communities to their snapshot.
+void Host::Tick(Worker& w, absl::Time now) {
+  std::vector<std::string> idle;
+  for (auto& [id, l] : w.communities) {
+    const bool dirty = l.seq > l.snapshot_seq;
+    const bool evict = now - l.used >= options_.evict_after;
+    if (dirty && (evict || now - l.snapshot_time >= options_.snapshot_interval)) {
+      if (!TakeSnapshot(*w.store, id, l).ok()) continue;  // stays loaded; retried next tick
+    }
+    if (evict) idle.push_back(id);
+  }
+  for (const std::string& id : idle) w.communities.erase(id);
 }
 
 Host::~Host() {

@@ -33,17 +33,28 @@
 namespace shequn::server {
 
 struct HostOptions {
+  // Worker threads; a community always runs on the same one. Default: 1
+  // (shequn-server: the number of cores).
   int workers = 1;
+  // A snapshot after this many logged events of a community. Default: 1000.
   uint64_t snapshot_every = 1000;
+  // ... or this long after its last snapshot, if it logged anything since.
+  // Default: 60 s.
   absl::Duration snapshot_interval = absl::Seconds(60);
-  absl::Duration evict_after = absl::Minutes(10);  // idle time before eviction
-  std::vector<std::string> preset_dirs;            // searched in order
+  // A community not called for this long is snapshotted and unloaded.
+  // Default: 10 min.
+  absl::Duration evict_after = absl::Minutes(10);
+  // Folders searched in order for "<preset>.textproto". Default: none.
+  std::vector<std::string> preset_dirs;
 };
 
 // Opens a new connection to the server's store; called once per worker
 // and once per reader.
 using StoreFactory = std::function<absl::StatusOr<std::unique_ptr<Store>>()>;
 
+// Thread-safety: every public method may be called from any thread at
+// once; each blocks until the community's worker has answered. The Host
+// owns its workers and their store connections.
 class Host {
  public:
   static constexpr size_t kMaxBatch = 1000;
@@ -93,6 +104,9 @@ class Host {
   struct Loaded;
   struct Worker;
   Host(StoreFactory stores, HostOptions options);
+  // A worker's loop: its queued tasks, and a Tick about once a second.
+  void RunWorker(Worker& w);
+  void Tick(Worker& w, absl::Time now);
 
   // Runs `task` on the community's worker and waits for it.
   template <typename R>

@@ -32,8 +32,15 @@ class Statement {
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
+  // TEXT columns (ids, messages), so the database reads plainly in sqlite3.
   Statement& Bind(absl::string_view text) {
-    Check(sqlite3_bind_blob(stmt_, ++arg_, text.data(), static_cast<int>(text.size()),
+    Check(sqlite3_bind_text(stmt_, ++arg_, text.data(), static_cast<int>(text.size()),
+                            SQLITE_TRANSIENT));
+    return *this;
+  }
+  // BLOB columns (serialised protos).
+  Statement& BindBlob(absl::string_view bytes) {
+    Check(sqlite3_bind_blob(stmt_, ++arg_, bytes.data(), static_cast<int>(bytes.size()),
                             SQLITE_TRANSIENT));
     return *this;
   }
@@ -159,8 +166,8 @@ class SqliteStore final : public Store {
                   "VALUES (?, ?, ?, ?, ?, ?, ?)");
       for (const LogRow& r : rows) {
         q.Reset();
-        q.Bind(community).BindInt(static_cast<int64_t>(r.seq)).Bind(r.event_id).Bind(r.event)
-            .Bind(r.outcome).BindInt(r.code).Bind(r.message);
+        q.Bind(community).BindInt(static_cast<int64_t>(r.seq)).Bind(r.event_id).BindBlob(r.event)
+            .BindBlob(r.outcome).BindInt(r.code).Bind(r.message);
         if (absl::Status s = q.Run(); !s.ok()) return s;
       }
       return absl::OkStatus();
@@ -199,7 +206,7 @@ class SqliteStore final : public Store {
 
   absl::Status InsertSnapshot(absl::string_view community, const StoredSnapshot& s) {
     Statement q(db_, "INSERT OR REPLACE INTO snapshots(community, seq, config, snapshot) VALUES (?, ?, ?, ?)");
-    return q.Bind(community).BindInt(static_cast<int64_t>(s.seq)).Bind(s.config).Bind(s.snapshot).Run();
+    return q.Bind(community).BindInt(static_cast<int64_t>(s.seq)).BindBlob(s.config).BindBlob(s.snapshot).Run();
   }
 
   template <typename F>

@@ -2,9 +2,11 @@
 // latest snapshot. SqliteStore (sqlite_store.h) is the embedded default; the
 // cluster issue puts the same interface on NATS JetStream.
 //
-// One Store object is one connection: a worker thread owns its own, and
-// readers (WatchActions, ListCommunities) open theirs. Implementations must
-// let several connections to the same data work at once.
+// One Store object is one connection and is not thread-safe: a worker
+// thread owns its own, and readers (WatchActions, ListCommunities) open
+// theirs. Implementations must let several connections to the same data work
+// at once. Errors are Unavailable (the storage failed; retry) or DataLoss
+// (what is stored does not read back).
 #ifndef SHEQUN_EXAMPLES_SERVER_STORE_H_
 #define SHEQUN_EXAMPLES_SERVER_STORE_H_
 

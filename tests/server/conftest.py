@@ -36,9 +36,10 @@ class Server:
     tls=True it serves TLS with testdata/localhost.crt (a self-signed
     certificate for localhost and 127.0.0.1, for tests only)."""
 
-    def __init__(self, data, tls=False):
+    def __init__(self, data, tls=False, flags=()):
         self.data = data
         self.tls = tls
+        self.flags = list(flags)
         self.config = os.path.join(data, "tokens.conf")
         with open(self.config, "w") as f:
             f.write(TOKENS)
@@ -50,7 +51,7 @@ class Server:
     def start(self):
         self.process = subprocess.Popen(
             [os.environ["SHEQUN_SERVER"], "--data", self.data, "--config", self.config,
-             "--port", "0", "--workers", "2", "--sync", "normal", "--snapshot-every", "5"],
+             "--port", "0", "--workers", "2", "--sync", "normal", "--snapshot-every", "5"] + self.flags,
             stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         match = re.search(r"listening on (\S+)", line)

@@ -1,9 +1,12 @@
 """shequn-server through its Python client: a knowledge community from a
 preset, the members' events, the operator's questions, the bot's action
 stream, and every way a call is refused without changing anything."""
+import os
 import pathlib
 import signal
+import sqlite3
 import threading
+import time
 
 import grpc
 import pytest
@@ -274,5 +277,26 @@ def test_with_a_certificate_configured_the_server_speaks_only_tls(tmp_path):
                 stub.ListCommunities(pb.ListCommunitiesRequest(),
                                      metadata=[("authorization", f"Bearer {ADMIN}")], timeout=10)
             assert err.value.code() == grpc.StatusCode.UNAVAILABLE
+    finally:
+        s.stop()
+
+
+def test_an_idle_community_is_evicted_to_its_snapshot_and_loads_again(tmp_path):
+    # Snapshots by count or age never come due here: only eviction writes one.
+    s = Server(str(tmp_path), flags=["--evict-seconds", "1", "--snapshot-every", "1000000",
+                                     "--snapshot-seconds", "1000000"])
+    try:
+        s.call("CreateCommunity", pb.CreateCommunityRequest(community_id="club", preset="knowledge_community"))
+        for i in range(3):
+            step(s, "club", apply_event(f"v{i}", T0 + i * MINUTE, f"m{i}", f"M{i}"))
+        before = snapshot(s, "club")
+        db = sqlite3.connect(os.path.join(str(tmp_path), "shequn.db"))
+        deadline = time.monotonic() + 60
+        while db.execute("SELECT MAX(seq) FROM snapshots WHERE community = 'club'").fetchone()[0] != 3:
+            assert time.monotonic() < deadline, "the idle community was never evicted"
+            time.sleep(0.2)
+        db.close()
+        assert snapshot(s, "club") == before
+        assert step(s, "club", apply_event("v1", T0 + MINUTE, "m1", "M1")).outcome.duplicate
     finally:
         s.stop()
