@@ -27,12 +27,20 @@ shequn_require() {
 # What building the library and its examples needs.
 # libicu-dev, libopencc-dev, libopencc-data, unicode-data and bzip2 feed the
 # build-time generator of the screening fold tables (the library links none).
+# shequn-server (examples/server) alone needs gRPC and SQLite: libgrpc++-dev
+# to link the service, protobuf-compiler-grpc for grpc_cpp_plugin and
+# grpc_python_plugin (the stubs are generated at build time), libsqlite3-dev
+# for the embedded event log and snapshots.
 SHEQUN_BUILD_PACKAGES=(g++ cmake make pkg-config libabsl-dev libprotobuf-dev protobuf-compiler zlib1g-dev
-                       libicu-dev libopencc-dev libopencc-data unicode-data bzip2)
+                       libicu-dev libopencc-dev libopencc-data unicode-data bzip2
+                       libgrpc++-dev protobuf-compiler-grpc libsqlite3-dev)
 # What the test suite adds. libclang-rt-14-dev holds the one clang header
 # the fuzz replay tests include, <fuzzer/FuzzedDataProvider.h>; no clang.
 # fortunes and fortunes-zh are the screening false-positive corpus.
-SHEQUN_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 libclang-rt-14-dev fortunes fortunes-zh)
+# python3-grpcio, python3-protobuf and python3-pytest run the Python client
+# suite against a real shequn-server (tests/server), with /usr/bin/python3.
+SHEQUN_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 libclang-rt-14-dev fortunes fortunes-zh
+                      python3-grpcio python3-protobuf python3-pytest)
 
 # shequn_build DIR [CMAKE_ARGS...] : configure and build into DIR.
 shequn_build() {
