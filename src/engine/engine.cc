@@ -95,13 +95,37 @@ bool ChangesMembership(v1::ActionKind kind) {
          kind == v1::ACTION_KIND_DEDUCT_DEPOSIT || kind == v1::ACTION_KIND_MOVE;
 }
 
+// What Restore checks of a snapshot before its records: that it belongs to
+// `config`'s community, is valid UTF-8, whole (its seal), written by a
+// version this one reads, and its clock is in range.
+absl::Status CheckSnapshotWhole(const v1::CommunityConfig& config,
+                                const v1::CommunitySnapshot& snapshot) {
+  if (snapshot.community_id() != config.id()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "snapshot.community_id: '", snapshot.community_id(),
+        "' does not match config id '", config.id(), "'"));
+  }
+  // UTF-8 first: checking the seal serialises, and protobuf complains
+  // about invalid strings when it does.
+  if (absl::Status s = CheckUtf8Fields(snapshot, "snapshot."); !s.ok()) return s;
+  if (absl::Status s = CheckSeal(snapshot); !s.ok()) return s;
+  if (absl::Status s = CheckWriterVersion(snapshot.shequn_version()); !s.ok()) return s;
+  if (snapshot.last_time_ms() < 0 || snapshot.last_time_ms() > limits::kMaxTimeMs) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "snapshot.last_time_ms: ", snapshot.last_time_ms(), " is outside 0..",
+        limits::kMaxTimeMs));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 struct Engine::State {
-  explicit State(v1::CommunityConfig c)
+  // `screener`: config.rules' screener if one is built already, else null.
+  explicit State(v1::CommunityConfig c, std::shared_ptr<const Screener> screener = nullptr)
       : config(std::move(c)),
         membership(config),
-        rules(config, membership),
+        rules(config, membership, std::move(screener)),
         points(config, membership),
         segments(config, membership) {
     window_ms = config.idempotency_window_seconds() == 0
@@ -109,9 +133,11 @@ struct Engine::State {
                     : config.idempotency_window_seconds() * 1000;
   }
 
-  // Builds a state from a snapshot whose seal and version were checked.
+  // Builds a state from a snapshot whose seal and version were checked;
+  // `screener` as for the constructor.
   static absl::StatusOr<std::unique_ptr<State>> FromSnapshot(
-      v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot);
+      v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot,
+      std::shared_ptr<const Screener> screener = nullptr);
 
   // What an event needs before any part looks at it: a new id (or the same
   // content as before: `duplicate`), time order, actor and kind, a community
@@ -240,8 +266,9 @@ void Engine::State::Forget(int64_t now) {
 }
 
 absl::StatusOr<std::unique_ptr<Engine::State>> Engine::State::FromSnapshot(
-    v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot) {
-  auto state = std::make_unique<State>(std::move(config));
+    v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot,
+    std::shared_ptr<const Screener> screener) {
+  auto state = std::make_unique<State>(std::move(config), std::move(screener));
   if (absl::Status s = state->membership.Load(snapshot.membership()); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
   }
@@ -282,21 +309,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(v1::CommunityConfig confi
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
     v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot) {
   if (absl::Status s = ValidateCommunity(config); !s.ok()) return s;
-  if (snapshot.community_id() != config.id()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "snapshot.community_id: '", snapshot.community_id(),
-        "' does not match config id '", config.id(), "'"));
-  }
-  // UTF-8 first: checking the seal serialises, and protobuf complains
-  // about invalid strings when it does.
-  if (absl::Status s = CheckUtf8Fields(snapshot, "snapshot."); !s.ok()) return s;
-  if (absl::Status s = CheckSeal(snapshot); !s.ok()) return s;
-  if (absl::Status s = CheckWriterVersion(snapshot.shequn_version()); !s.ok()) return s;
-  if (snapshot.last_time_ms() < 0 || snapshot.last_time_ms() > limits::kMaxTimeMs) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "snapshot.last_time_ms: ", snapshot.last_time_ms(), " is outside 0..",
-        limits::kMaxTimeMs));
-  }
+  if (absl::Status s = CheckSnapshotWhole(config, snapshot); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<State>> state =
       State::FromSnapshot(std::move(config), snapshot);
   if (!state.ok()) return state.status();
@@ -387,7 +400,7 @@ absl::StatusOr<v1::Outcome> Engine::Step(const v1::Event& event) {
   state_->RunTimers(event.time_ms(), out);
   if (absl::Status st = state_->Check(event); !st.ok()) {
     absl::StatusOr<std::unique_ptr<State>> restored =
-        State::FromSnapshot(state_->config, before);
+        State::FromSnapshot(state_->config, before, state_->rules.screener());
     if (!restored.ok()) {
       return absl::InternalError(absl::StrCat("the state before the timers would not reload: ",
                                               restored.status().message()));
@@ -529,6 +542,16 @@ absl::StatusOr<v1::BoardPage> Engine::TeamBoard(const v1::BoardQuery& query) con
 
 absl::StatusOr<v1::PollResult> Engine::Poll(absl::string_view poll_id) const {
   return state_->points.PollOf(poll_id);
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> EngineTesting::Restore(
+    const Engine& like, const v1::CommunitySnapshot& snapshot) {
+  const Engine::State& model = *like.state_;
+  if (absl::Status s = CheckSnapshotWhole(model.config, snapshot); !s.ok()) return s;
+  absl::StatusOr<std::unique_ptr<Engine::State>> state =
+      Engine::State::FromSnapshot(model.config, snapshot, model.rules.screener());
+  if (!state.ok()) return state.status();
+  return std::unique_ptr<Engine>(new Engine(*std::move(state)));
 }
 
 size_t EngineTesting::PointsMemoryBytes(const Engine& engine) {

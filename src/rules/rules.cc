@@ -94,10 +94,12 @@ absl::Status Rules::ValidateConfig(const v1::CommunityConfig& config) {
   return absl::OkStatus();
 }
 
-Rules::Rules(const v1::CommunityConfig& config, const membership::Membership& members)
-    : config_(config), members_(members), eff_(config.rules()) {
-  absl::StatusOr<Screener> screener = Screener::Create(ScreenerOptionsFrom(config.rules()));
-  if (screener.ok()) screener_.emplace(*std::move(screener));
+Rules::Rules(const v1::CommunityConfig& config, const membership::Membership& members,
+             std::shared_ptr<const Screener> screener)
+    : config_(config), members_(members), eff_(config.rules()), screener_(std::move(screener)) {
+  if (screener_ != nullptr) return;
+  absl::StatusOr<Screener> built = Screener::Create(ScreenerOptionsFrom(config.rules()));
+  if (built.ok()) screener_ = std::make_shared<const Screener>(*std::move(built));
 }
 
 Rules::MemberRules& Rules::state(MemberIndex m) {
@@ -285,7 +287,7 @@ bool Rules::Allowed(const ScreenMatch& match, absl::string_view text) const {
 
 std::vector<Rules::Violation> Rules::Screen(absl::string_view text, v1::Role role) const {
   std::vector<Violation> found;
-  if (!screener_.has_value() || text.empty()) return found;
+  if (screener_ == nullptr || text.empty()) return found;
   for (const ScreenMatch& m : screener_->Screen(text).matches) {
     if (eff_.Exempt(role, m.category) || Allowed(m, text)) continue;
     auto it = std::find_if(found.begin(), found.end(),

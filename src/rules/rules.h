@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -34,9 +35,17 @@ class Rules {
   static absl::Status ValidateConfig(const v1::CommunityConfig& config);
 
   // `config` must be valid; `config` and `members` must outlive this object.
-  Rules(const v1::CommunityConfig& config, const membership::Membership& members);
+  // Builds config.rules' screener unless `screener` is one already built
+  // from the same rules (a state reloaded under the config it ran under
+  // shares it: building one is most of an empty engine's cost).
+  Rules(const v1::CommunityConfig& config, const membership::Membership& members,
+        std::shared_ptr<const Screener> screener = nullptr);
   Rules(const Rules&) = delete;
   Rules& operator=(const Rules&) = delete;
+
+  // The compiled screener (immutable, so shared freely), or null when the
+  // rules could not build one.
+  const std::shared_ptr<const Screener>& screener() const { return screener_; }
 
   // What refuses an applicant whose nickname breaks the rules: the rule, the
   // category and the matched text.
@@ -150,7 +159,7 @@ class Rules {
   const v1::CommunityConfig& config_;
   const membership::Membership& members_;
   const EffectiveRules eff_;
-  std::optional<Screener> screener_;
+  std::shared_ptr<const Screener> screener_;
   std::vector<MemberRules> by_member_;
   std::deque<Remembered> messages_;
   uint64_t first_message_seq_ = 0;  // sequence number of messages_.front()
