@@ -8,7 +8,9 @@
 # however long they take), SHEQUN_JOBS (2) at a time, from the committed
 # corpus tests/fuzz/corpus/<name>/ plus the generated binary seeds, with a
 # fresh random seed unless SHEQUN_FUZZ_SEED is set. On a shared machine run
-# it under `nice` with SHEQUN_JOBS=1. Then, per target:
+# it under `nice` with SHEQUN_JOBS=1, and raise SHEQUN_FUZZ_TIMEOUT (10
+# seconds per input): a process starved of CPU reports inputs that take
+# milliseconds as timeouts. Then, per target:
 #   * new coverage is merged into tests/fuzz/corpus/<name>/ (libFuzzer
 #     -merge=1: only inputs that add coverage, named by their content hash);
 #   * a crash, timeout, leak or out-of-memory input is copied into
@@ -45,6 +47,7 @@ for arg in "$@"; do
   [[ " ${all[*]} " == *" ${arg%_fuzzer} "* ]] || usage
   [[ " ${names[*]} " == *" ${arg%_fuzzer} "* ]] || names+=("${arg%_fuzzer}")
 done
+timeout="${SHEQUN_FUZZ_TIMEOUT:-10}"
 seed="${SHEQUN_FUZZ_SEED:-$(( $(od -An -N4 -tu4 /dev/urandom) % 2147483647 + 1 ))}"
 shequn_require "${SHEQUN_BUILD_PACKAGES[@]}" clang-14 libclang-rt-14-dev
 
@@ -84,11 +87,11 @@ fuzz_one() {
   start=$(date +%s)
   # shellcheck disable=SC2046 # flags() gives whole words
   ASAN_OPTIONS=detect_leaks=1 "$binary" -seed="$seed" "${limit[@]}" $(flags "$name") \
-    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
+    -timeout="$timeout" -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
     "${dirs[@]}" >"$work/fuzz.log" 2>&1 || rc=$?
   echo "$rc $(( $(date +%s) - start ))" >"$work/result"
   # shellcheck disable=SC2046
-  ASAN_OPTIONS=detect_leaks=1 "$binary" -merge=1 $(flags "$name") -timeout=10 -rss_limit_mb=2048 \
+  ASAN_OPTIONS=detect_leaks=1 "$binary" -merge=1 $(flags "$name") -timeout="$timeout" -rss_limit_mb=2048 \
     -merge_control_file="$work/merge.control" -artifact_prefix="$work/artifacts/" \
     "$committed/corpus/$name" "$work/corpus" >"$work/merge.log" 2>&1 || echo "merge failed" >"$work/merge.failed"
   local artifact
