@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Fuzzes for a while: tests/fuzz.sh SECONDS [TARGET...]
+# Fuzzes for a while or for a number of executions:
+#   tests/fuzz.sh SECONDS [TARGET...]
+#   tests/fuzz.sh --runs N [TARGET...]     # a campaign: N executions each
 # Builds the libFuzzer targets (clang++-14, ASan + UBSan at -O1) in
 # build-fuzz/ and runs each TARGET (config, events, snapshot, screening,
-# with or without _fuzzer; default all four) for SECONDS, SHEQUN_JOBS (2) at
-# a time, from the committed corpus tests/fuzz/corpus/<name>/ plus the
-# generated binary seeds, with a fresh random seed unless SHEQUN_FUZZ_SEED
-# is set. Then, per target:
+# with or without _fuzzer; default all four) for SECONDS (or N executions,
+# however long they take), SHEQUN_JOBS (2) at a time, from the committed
+# corpus tests/fuzz/corpus/<name>/ plus the generated binary seeds, with a
+# fresh random seed unless SHEQUN_FUZZ_SEED is set. On a shared machine run
+# it under `nice` with SHEQUN_JOBS=1, and raise SHEQUN_FUZZ_TIMEOUT (10
+# seconds per input): a process starved of CPU reports inputs that take
+# milliseconds as timeouts. Then, per target:
 #   * new coverage is merged into tests/fuzz/corpus/<name>/ (libFuzzer
 #     -merge=1: only inputs that add coverage, named by their content hash);
 #   * a crash, timeout, leak or out-of-memory input is copied into
 #     tests/fuzz/regressions/<name>/, which tests/run.sh replays from then on;
-#   * it prints executions, seconds, corpus files before and after, and the
-#     start of any crash report.
+#   * it prints executions, seconds, executions per second, coverage (the
+#     last cov: and ft: libFuzzer printed), corpus files before and after,
+#     and the start of any crash report.
 # Exits non-zero if anything crashed. Commit what it added to tests/fuzz/
 # that you mean to keep. Installs clang-14 and libclang-rt-14-dev like
 # tests/run.sh installs its packages.
@@ -21,17 +27,27 @@ shopt -s nullglob
 all=(config events snapshot screening)
 usage() {
   echo "usage: $0 SECONDS [${all[*]}]..." >&2
+  echo "       $0 --runs N [${all[*]}]..." >&2
   exit 2
 }
-[ $# -ge 1 ] && [[ "$1" =~ ^[1-9][0-9]*$ ]] || usage
-seconds="$1"
-shift
+if [ "${1:-}" = --runs ]; then
+  [ $# -ge 2 ] && [[ "$2" =~ ^[1-9][0-9]*$ ]] || usage
+  limit=(-runs="$2")
+  what="$2 executions"
+  shift 2
+else
+  [ $# -ge 1 ] && [[ "${1:-}" =~ ^[1-9][0-9]*$ ]] || usage
+  limit=(-max_total_time="$1")
+  what="${1}s"
+  shift
+fi
 [ $# -gt 0 ] || set -- "${all[@]}"
 names=()
 for arg in "$@"; do
   [[ " ${all[*]} " == *" ${arg%_fuzzer} "* ]] || usage
   [[ " ${names[*]} " == *" ${arg%_fuzzer} "* ]] || names+=("${arg%_fuzzer}")
 done
+timeout="${SHEQUN_FUZZ_TIMEOUT:-10}"
 seed="${SHEQUN_FUZZ_SEED:-$(( $(od -An -N4 -tu4 /dev/urandom) % 2147483647 + 1 ))}"
 shequn_require "${SHEQUN_BUILD_PACKAGES[@]}" clang-14 libclang-rt-14-dev
 
@@ -45,6 +61,18 @@ rm -rf "$fuzz/seeds"
 
 files() { find "$1" -type f 2>/dev/null | wc -l; }
 
+# A target's own libFuzzer flags. events_fuzzer's inputs are a 16-byte
+# header and up to 64 steps of 12 bytes, grown by its own mutator a whole
+# step at a time: no slow ramp of the input length (-len_control). Its runs
+# touch tens of thousands of features each, and the entropic scheduler's
+# bookkeeping of them took over half the time (-entropic=0 doubled the
+# executions per second).
+flags() {
+  case "$1" in
+    events) echo "-max_len=784 -len_control=0 -entropic=0" ;;
+  esac
+}
+
 # Fuzzes one target in build-fuzz/work/<name>/ (afresh each run), then merges
 # and saves what it found. Leaves "exit-code seconds" in work/<name>/result.
 fuzz_one() {
@@ -57,11 +85,13 @@ fuzz_one() {
   [ -d "$fuzz/seeds/$name" ] && dirs+=("$fuzz/seeds/$name")
   local start rc=0
   start=$(date +%s)
-  ASAN_OPTIONS=detect_leaks=1 "$binary" -seed="$seed" -max_total_time="$seconds" \
-    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
+  # shellcheck disable=SC2046 # flags() gives whole words
+  ASAN_OPTIONS=detect_leaks=1 "$binary" -seed="$seed" "${limit[@]}" $(flags "$name") \
+    -timeout="$timeout" -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
     "${dirs[@]}" >"$work/fuzz.log" 2>&1 || rc=$?
   echo "$rc $(( $(date +%s) - start ))" >"$work/result"
-  ASAN_OPTIONS=detect_leaks=1 "$binary" -merge=1 -timeout=10 -rss_limit_mb=2048 \
+  # shellcheck disable=SC2046
+  ASAN_OPTIONS=detect_leaks=1 "$binary" -merge=1 $(flags "$name") -timeout="$timeout" -rss_limit_mb=2048 \
     -merge_control_file="$work/merge.control" -artifact_prefix="$work/artifacts/" \
     "$committed/corpus/$name" "$work/corpus" >"$work/merge.log" 2>&1 || echo "merge failed" >"$work/merge.failed"
   local artifact
@@ -71,7 +101,7 @@ fuzz_one() {
   done
 }
 
-echo "==== fuzzing ${names[*]} for ${seconds}s each, ${SHEQUN_JOBS} at a time, seed $seed" >&2
+echo "==== fuzzing ${names[*]} for ${what} each, ${SHEQUN_JOBS} at a time, seed $seed" >&2
 running=0
 for name in "${names[@]}"; do
   if [ "$running" -ge "$SHEQUN_JOBS" ]; then
@@ -89,7 +119,9 @@ for name in "${names[@]}"; do
   work="$fuzz/work/$name"
   read -r rc took <"$work/result" 2>/dev/null || { rc="?"; took="?"; }
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzz.log" 2>/dev/null || true)
-  echo "${name}_fuzzer: ${runs:-?} executions in ${took}s, corpus $(cat "$work/before") -> $(files "$committed/corpus/$name") files"
+  speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/fuzz.log" 2>/dev/null || true)
+  coverage=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$work/fuzz.log" 2>/dev/null | tail -n 1 || true)
+  echo "${name}_fuzzer: ${runs:-?} executions in ${took}s (${speed:-?}/s), ${coverage:-no coverage printed}, corpus $(cat "$work/before") -> $(files "$committed/corpus/$name") files"
   if [ -e "$work/merge.failed" ]; then
     echo "  merging into the corpus failed: $work/merge.log"
     failed=1

@@ -98,6 +98,29 @@ bool ChangesMembership(v1::ActionKind kind) {
          kind == v1::ACTION_KIND_DEDUCT_DEPOSIT || kind == v1::ACTION_KIND_MOVE;
 }
 
+// What Restore checks of a snapshot before its records: that it belongs to
+// `config`'s community, is valid UTF-8, whole (its seal), written by a
+// version this one reads, and its clock is in range.
+absl::Status CheckSnapshotWhole(const v1::CommunityConfig& config,
+                                const v1::CommunitySnapshot& snapshot) {
+  if (snapshot.community_id() != config.id()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "snapshot.community_id: '", snapshot.community_id(),
+        "' does not match config id '", config.id(), "'"));
+  }
+  // UTF-8 first: checking the seal serialises, and protobuf complains
+  // about invalid strings when it does.
+  if (absl::Status s = CheckUtf8Fields(snapshot, "snapshot."); !s.ok()) return s;
+  if (absl::Status s = CheckSeal(snapshot); !s.ok()) return s;
+  if (absl::Status s = CheckWriterVersion(snapshot.shequn_version()); !s.ok()) return s;
+  if (snapshot.last_time_ms() < 0 || snapshot.last_time_ms() > limits::kMaxTimeMs) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "snapshot.last_time_ms: ", snapshot.last_time_ms(), " is outside 0..",
+        limits::kMaxTimeMs));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 struct Engine::State {
@@ -112,7 +135,8 @@ struct Engine::State {
                                                         : kDefaultIdempotencyWindowMs;
   }
 
-  // Builds a state from a snapshot whose seal and version were checked.
+  // Builds a state from a snapshot whose seal and version were checked;
+  // `screener` was compiled from `config` (CompileCommunity).
   static absl::StatusOr<std::unique_ptr<State>> FromSnapshot(
       v1::CommunityConfig config, std::shared_ptr<const Screener> screener,
       const v1::CommunitySnapshot& snapshot);
@@ -291,21 +315,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
     v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot) {
   absl::StatusOr<std::shared_ptr<const Screener>> screener = CompileCommunity(config);
   if (!screener.ok()) return screener.status();
-  if (snapshot.community_id() != config.id()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "snapshot.community_id: '", snapshot.community_id(),
-        "' does not match config id '", config.id(), "'"));
-  }
-  // UTF-8 first: checking the seal serialises, and protobuf complains
-  // about invalid strings when it does.
-  if (absl::Status s = CheckUtf8Fields(snapshot, "snapshot."); !s.ok()) return s;
-  if (absl::Status s = CheckSeal(snapshot); !s.ok()) return s;
-  if (absl::Status s = CheckWriterVersion(snapshot.shequn_version()); !s.ok()) return s;
-  if (snapshot.last_time_ms() < 0 || snapshot.last_time_ms() > limits::kMaxTimeMs) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "snapshot.last_time_ms: ", snapshot.last_time_ms(), " is outside 0..",
-        limits::kMaxTimeMs));
-  }
+  if (absl::Status s = CheckSnapshotWhole(config, snapshot); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<State>> state =
       State::FromSnapshot(std::move(config), *std::move(screener), snapshot);
   if (!state.ok()) return state.status();
@@ -538,6 +548,16 @@ absl::StatusOr<v1::BoardPage> Engine::TeamBoard(const v1::BoardQuery& query) con
 
 absl::StatusOr<v1::PollResult> Engine::Poll(absl::string_view poll_id) const {
   return state_->points.PollOf(poll_id);
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> EngineTesting::Restore(
+    const Engine& like, const v1::CommunitySnapshot& snapshot) {
+  const Engine::State& model = *like.state_;
+  if (absl::Status s = CheckSnapshotWhole(model.config, snapshot); !s.ok()) return s;
+  absl::StatusOr<std::unique_ptr<Engine::State>> state =
+      Engine::State::FromSnapshot(model.config, model.screener, snapshot);
+  if (!state.ok()) return state.status();
+  return std::unique_ptr<Engine>(new Engine(*std::move(state)));
 }
 
 size_t EngineTesting::PointsMemoryBytes(const Engine& engine) {

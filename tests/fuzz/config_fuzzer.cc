@@ -87,5 +87,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string broken = testing::MembershipViolation(config, engine.Snapshot());
   fuzz::Require(broken.empty(), "invariant broken", broken);
   fuzz::RequireRoundTrip(engine);
+  // The public Restore too (RequireRoundTrip shares the engine's screener).
+  auto restored = Engine::Restore(config, engine.Snapshot());
+  fuzz::Require(restored.ok() && (*restored)->SnapshotBytes() == engine.SnapshotBytes(),
+                "Engine::Restore of the engine's own snapshot differs",
+                restored.status().ToString());
   return 0;
 }

@@ -1,14 +1,19 @@
-// Fuzzes the event loop of every part. The first byte picks the config:
-// membership only (kBusyCommunity or a gated variant) or rules, points and
-// segments on too (kAllPartsCommunity, a gated variant in a real time zone,
-// or a sparse one with no per-period timers), and whether the input also
-// tunes a few of its numeric knobs; then the epoch (now, early 1970 or near
-// year 9999). Up to kMaxSteps steps follow, decoded with FuzzedDataProvider:
-// events of every kind from support/random_events.h's AllPartsMakers() (the
-// input picks the maker and its seed, and may swap in its own actor),
-// messages whose text comes from the input, membership events decoded field
-// by field, clock moves (minutes, months, years, a leap to year 9999
-// where that is cheap), retries, and every query with arbitrary arguments.
+// Fuzzes the event loop of every part over structured inputs: a 16-byte
+// header, then steps of 12 bytes, each one call (the encoding is at the end
+// of this file). The header picks the config: membership only
+// (kBusyCommunity or a gated variant) or rules, points and segments on too
+// (kAllPartsCommunity, a gated variant in a real time zone, or a sparse one
+// with no per-period timers), with or without a few numeric knobs tuned by
+// the header's last 8 bytes; then the epoch (now, early 1970 or near year
+// 9999) and the steps at which copies are restored. Up to kMaxSteps steps
+// follow: events of every kind from support/random_events.h's
+// AllPartsMakers() (the step picks the maker and its seed, and may swap in
+// its own actor), messages and membership events decoded field by field,
+// clock moves (minutes, months, years, a leap to year 9999 where that is
+// cheap), retries, and every query with arbitrary arguments (times at both
+// ends of int64 included). A custom mutator grows, shrinks and splices
+// inputs by whole steps, so nearly every input is a run of well-shaped
+// events that reaches deep state.
 // Checked after every step:
 //  * a rejected event or AdvanceTo leaves the snapshot byte-identical, and
 //    its status is a documented refusal; a retried id is a duplicate and
@@ -18,13 +23,13 @@
 //    text;
 // at a query step, every query answers with a documented status and the
 // answers agree (a rank is the member's row on the board and on their page,
-// a segment's members have it among their segments); every 8 steps: the
-// snapshot invariants (support/invariants.h), the snapshot's ledger and
-// Snapshot → Restore → the same bytes. At a cut chosen by the input a copy
-// restored under the same config runs beside the original, with the same
-// outcomes and the same final bytes; at another a copy restored under a
-// rule change (new word lists and ladder, point rules, windows) runs beside
-// it under the same checks.
+// a segment's members have it among their segments); every kRoundTripEvery
+// steps and at the end: the snapshot invariants (support/invariants.h), the
+// snapshot's ledger and Snapshot → Restore → the same bytes. At a cut chosen
+// by the header a copy restored under the same config runs beside the
+// original, with the same outcomes and the same final bytes; at another a
+// copy restored under a rule change (new word lists and ladder, point rules,
+// windows) runs beside it under the same checks.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
@@ -33,6 +38,8 @@
 #include <cstdlib>
 #include <iterator>
 #include <optional>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "fuzz_support.h"
@@ -44,7 +51,9 @@ using testing::kHour;
 
 namespace {
 
-constexpr int kMaxSteps = 32;
+constexpr int kMaxSteps = 64;
+// Snapshot → Restore → the same bytes every this many steps (and at the end).
+constexpr int kRoundTripEvery = 16;
 
 // Under a config with per-period timers, AdvanceTo still runs one period
 // end per period for an award that pays points (they count for the next
@@ -282,7 +291,7 @@ v1::Event MembershipEvent(FuzzedDataProvider& in) {
   return e;
 }
 
-// A message whose text and attachment come from the input.
+// A message decoded field by field from the input.
 v1::Event RawMessage(FuzzedDataProvider& in, testing::StreamContext& ctx) {
   v1::Event e;
   e.set_actor(Id(in));
@@ -290,23 +299,31 @@ v1::Event RawMessage(FuzzedDataProvider& in, testing::StreamContext& ctx) {
   v1::Message* m = e.mutable_message();
   m->set_message_id(in.ConsumeBool() ? ctx.NewMessageId(e.actor()) : ctx.RecentMessageId());
   m->set_kind(static_cast<v1::MessageKind>(in.ConsumeIntegralInRange<int>(-1, 7)));
-  if (in.ConsumeBool()) m->set_size_bytes(in.ConsumeIntegral<uint64_t>());
+  if (in.ConsumeBool()) {
+    m->set_size_bytes((uint64_t{1} << in.ConsumeIntegralInRange<int>(0, 63)) - in.ConsumeBool());
+  }
   if (in.ConsumeBool()) m->set_reply_to(ctx.RecentMessageId());
   m->set_starts_topic(in.ConsumeBool());
   m->set_is_question(in.ConsumeBool());
   m->set_on_topic(in.ConsumeBool());
-  m->set_text(in.ConsumeRandomLengthString(256));
+  // A chat line from the streams' pool (abuse, ads, links, phone numbers,
+  // questions), or the record's own bytes.
+  ctx.Reseed(in.ConsumeIntegral<uint8_t>());
+  m->set_text(in.ConsumeBool() ? testing::ChatText(ctx) : in.ConsumeRemainingBytesAsString());
   return e;
 }
 
 // An event from one of the makers, with the input's seed for its details.
-v1::Event MadeEvent(FuzzedDataProvider& in, testing::StreamContext& ctx, int64_t at) {
+// `id` first: a maker may draw on it.
+v1::Event MadeEvent(FuzzedDataProvider& in, testing::StreamContext& ctx, const std::string& id,
+                    int64_t at) {
   static const std::vector<testing::WeightedMaker>* makers =
       new std::vector<testing::WeightedMaker>(testing::AllPartsMakers());
   const testing::WeightedMaker& maker =
       (*makers)[in.ConsumeIntegralInRange<size_t>(0, makers->size() - 1)];
   ctx.Reseed(in.ConsumeIntegral<uint32_t>());
   v1::Event e;
+  e.set_id(id);
   e.set_time_ms(at);
   e.set_actor(ctx.Member());
   maker.make(ctx, e);
@@ -379,17 +396,6 @@ void RequireInvariants(const Engine& engine) {
   fuzz::Require(broken.empty(), "snapshot invariant broken", broken);
 }
 
-// `engine` restored under `config`, checked. Its round trip waits for the
-// end of the input: each Restore builds a screener, most of a short input's
-// cost.
-std::unique_ptr<Engine> RestoreUnder(const v1::CommunityConfig& config, const Engine& engine) {
-  auto restored = Engine::Restore(config, engine.Snapshot());
-  fuzz::Require(restored.ok(), "a snapshot does not restore under a rule change",
-                restored.status().ToString());
-  RequireInvariants(**restored);
-  return *std::move(restored);
-}
-
 // One round of queries, with arguments from the input.
 struct Queries {
   std::string member;
@@ -400,6 +406,15 @@ struct Queries {
   int64_t as_of = 0;
 };
 
+// A time at either end of int64, or any.
+int64_t EdgeTime(FuzzedDataProvider& in) {
+  switch (in.ConsumeIntegralInRange<int>(0, 2)) {
+    case 0: return INT64_MAX - in.ConsumeIntegralInRange<int64_t>(0, kDay);
+    case 1: return INT64_MIN + in.ConsumeIntegralInRange<int64_t>(0, kDay);
+    default: return in.ConsumeIntegral<int64_t>();
+  }
+}
+
 Queries DecodeQueries(FuzzedDataProvider& in, const Engine& engine) {
   Queries q;
   q.member = Id(in);
@@ -409,7 +424,7 @@ Queries DecodeQueries(FuzzedDataProvider& in, const Engine& engine) {
     case 0: break;
     case 1: q.board.set_at_ms(now); break;
     case 2: q.board.set_at_ms(now - in.ConsumeIntegralInRange<int64_t>(0, 400 * kDay)); break;
-    default: q.board.set_at_ms(in.ConsumeIntegral<int64_t>()); break;
+    default: q.board.set_at_ms(EdgeTime(in)); break;
   }
   q.board.set_metric(static_cast<v1::Metric>(in.ConsumeIntegralInRange<int>(-1, 3)));
   q.board.set_scope(static_cast<v1::Scope>(in.ConsumeIntegralInRange<int>(-1, 4)));
@@ -429,7 +444,7 @@ Queries DecodeQueries(FuzzedDataProvider& in, const Engine& engine) {
                   ? in.ConsumeRandomLengthString(8)
                   : segments[in.ConsumeIntegralInRange<int>(0, segments.size() - 1)].name();
   q.as_of = in.ConsumeBool() ? now + in.ConsumeIntegralInRange<int64_t>(-kDay, 40 * kDay)
-                             : in.ConsumeIntegral<int64_t>();
+                             : EdgeTime(in);
   return q;
 }
 
@@ -534,6 +549,140 @@ struct Engines {
   }
 };
 
+// ------------------------------------------------------------ the encoding
+
+// An input is a header of kHeaderBytes, then steps of kStepBytes each (a
+// short tail is ignored). The header picks the config and its tuning, the
+// epoch and the steps at which copies are restored; a step's first byte
+// picks what it does and the rest decode its arguments, so every step is one
+// well-shaped call over a small pool of members, groups and messages, and
+// the custom mutator below grows, shrinks and splices inputs by whole steps.
+constexpr size_t kHeaderBytes = 16;
+constexpr size_t kStepBytes = 12;
+
+// What inputs with one header start from, built once: the config, an
+// engine created under it (its screener is shared by every engine an input
+// restores, which is most of an engine's cost), its empty snapshot, and
+// engines under each rule change for the copies restored under one.
+struct Start {
+  v1::CommunityConfig config;
+  std::unique_ptr<Engine> model;
+  v1::CommunitySnapshot empty;
+  std::unique_ptr<Engine> changed[8];
+
+  // The engine an input drives, fresh.
+  std::unique_ptr<Engine> Fresh() const {
+    auto fresh = EngineTesting::Restore(*model, empty);
+    fuzz::Require(fresh.ok(), "an empty engine does not restore", fresh.status().ToString());
+    return *std::move(fresh);
+  }
+
+  // `engine` restored under rule change `which` (1..7), checked. Its round
+  // trip waits for the end of the input.
+  std::unique_ptr<Engine> RestoreUnderChange(int which, const Engine& engine) {
+    if (changed[which] == nullptr) {
+      auto created = Engine::Create(fuzz::RuleChange(config, which));
+      fuzz::Require(created.ok(), "a rule change is refused", created.status().ToString());
+      changed[which] = *std::move(created);
+    }
+    auto restored = EngineTesting::Restore(*changed[which], engine.Snapshot());
+    fuzz::Require(restored.ok(), "a snapshot does not restore under a rule change",
+                  restored.status().ToString());
+    RequireInvariants(**restored);
+    return *std::move(restored);
+  }
+};
+
+// The start of a header: base config (byte 0, low 7 bits) tuned by bytes
+// 8..15 when byte 0's top bit is set. Cached per distinct config.
+Start& StartOf(const uint8_t* header) {
+  static auto* cache = new absl::flat_hash_map<std::string, std::unique_ptr<Start>>;
+  const uint8_t shape = header[0];
+  const std::string key = (shape & 0x80)
+                              ? std::string(reinterpret_cast<const char*>(header), 1) +
+                                    std::string(reinterpret_cast<const char*>(header + 8), 8)
+                              : std::string(1, static_cast<char>(shape % 5));
+  if (auto it = cache->find(key); it != cache->end()) return *it->second;
+  if (cache->size() >= 64) cache->clear();  // each holds a few screeners
+  auto start = std::make_unique<Start>();
+  start->config = BaseConfig(shape & 0x7f);
+  auto created = Engine::Create(start->config);
+  if (shape & 0x80) {
+    FuzzedDataProvider knobs(header + 8, 8);
+    v1::CommunityConfig tuned = Tuned(knobs, start->config);
+    if (auto t = Engine::Create(tuned); t.ok()) {  // else a tuning it refuses
+      start->config = std::move(tuned);
+      created = std::move(t);
+    }
+  }
+  fuzz::Require(created.ok(), "the fixed config is refused", created.status().ToString());
+  start->model = *std::move(created);
+  start->empty = start->model->Snapshot();
+  return *cache->emplace(key, std::move(start)).first->second;
+}
+
+// One step: `op` and the decoder over the step's other bytes.
+void RunStep(Engines& engines, uint8_t op, FuzzedDataProvider& in, int step, bool leaps,
+             int64_t& now, int64_t& gap_days_left, testing::StreamContext& ctx,
+             std::vector<v1::Event>& sent) {
+  op %= 16;
+  if (op <= 2) {
+    // The clock moves on: minutes (sometimes back), months or ten years,
+    // a leap to year 9999, or past the last instant there is.
+    int64_t to = now;
+    if (op == 0) {
+      to = now + in.ConsumeIntegralInRange<int64_t>(-60'000, 3 * kDay);
+    } else if (op == 1) {
+      int64_t days = in.ConsumeIntegralInRange<int64_t>(1, in.ConsumeBool() ? 400 : 3650);
+      days = std::min(days, gap_days_left);
+      gap_days_left -= days;
+      to = std::min(now + days * kDay, limits::kMaxTimeMs);
+    } else {
+      to = leaps ? limits::kMaxTimeMs - in.ConsumeIntegralInRange<int64_t>(0, 30 * kDay)
+                 : limits::kMaxTimeMs + in.ConsumeIntegralInRange<int64_t>(1, 1000);
+    }
+    if (to >= now && to <= limits::kMaxTimeMs) now = to;
+    engines.Run(nullptr, to);
+    return;
+  }
+  if (op == 3 && !sent.empty()) {
+    // A host retries an event it sent before.
+    engines.Run(&sent[in.ConsumeIntegralInRange<size_t>(0, sent.size() - 1)], 0);
+    return;
+  }
+  if (op == 4) {
+    const Queries q = DecodeQueries(in, *engines.original);
+    if (kVerbose) {
+      std::fprintf(stderr, "queries for '%s' as of %lld, board %s\n", q.member.c_str(),
+                   static_cast<long long>(q.as_of), q.board.ShortDebugString().c_str());
+    }
+    RequireQueriesAgree(*engines.original, q);
+    if (engines.changed) RequireQueriesAgree(*engines.changed, q);
+    return;
+  }
+  now = std::min(now + in.ConsumeIntegralInRange<int64_t>(0, kHour), limits::kMaxTimeMs);
+  const int64_t at = in.ConsumeIntegralInRange<int>(0, 31) == 0 ? now - testing::kMinute : now;
+  const std::string id = absl::StrCat("f", step);
+  v1::Event e = op == 5   ? MembershipEvent(in)
+                : op == 6 ? RawMessage(in, ctx)
+                          : MadeEvent(in, ctx, id, at);
+  e.set_id(id);
+  e.set_time_ms(at);
+  sent.push_back(std::move(e));
+  engines.Run(&sent.back(), 0);
+}
+
+// The header's and steps' records, kept whole by the mutator below.
+struct Records {
+  uint8_t* data;
+  size_t count;  // steps
+  uint8_t* Step(size_t i) const { return data + kHeaderBytes + i * kStepBytes; }
+};
+
+size_t Steps(size_t size) {
+  return size < kHeaderBytes ? 0 : (size - kHeaderBytes) / kStepBytes;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -541,70 +690,127 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   return 0;
 }
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  FuzzedDataProvider in(data, size);
-  const uint8_t shape = in.ConsumeIntegral<uint8_t>();
-  v1::CommunityConfig config = BaseConfig(shape & 0x7f);
-  if (shape & 0x80) config = Tuned(in, config);
-  auto created = Engine::Create(config);
-  if (!created.ok() && (shape & 0x80)) {  // a tuning the config refuses
-    config = BaseConfig(shape & 0x7f);
-    created = Engine::Create(config);
+// libFuzzer's own byte mutator; absent (null) in the replay build, which
+// never mutates.
+extern "C" __attribute__((weak)) size_t LLVMFuzzerMutate(uint8_t* data, size_t size,
+                                                         size_t max_size);
+
+// Mutates by whole records: one record's bytes (by libFuzzer's mutator, size
+// kept), a step inserted (new, or a copy of another), erased, repeated
+// (floods, retries) or two swapped. An input of the old shape is cut to
+// whole records first.
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
+                                          unsigned int seed) {
+  std::minstd_rand rng(seed);
+  if (max_size < kHeaderBytes + kStepBytes) return LLVMFuzzerMutate(data, size, max_size);
+  if (size < kHeaderBytes) {
+    std::fill(data + size, data + kHeaderBytes, 0);
+    size = kHeaderBytes;
   }
-  fuzz::Require(created.ok(), "the fixed config is refused", created.status().ToString());
-  Engines engines{*std::move(created)};
+  const size_t room = std::min<size_t>(Steps(max_size), kMaxSteps);
+  Records r{data, std::min(Steps(size), room)};
+  const auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const auto mutate_record = [&](uint8_t* record, size_t bytes) {
+    uint8_t scratch[kHeaderBytes];
+    std::copy(record, record + bytes, scratch);
+    const size_t got = LLVMFuzzerMutate(scratch, bytes, bytes);
+    std::fill(scratch + got, scratch + bytes, 0);
+    std::copy(scratch, scratch + bytes, record);
+  };
+  // The header one time in 32: a new config costs an Engine::Create.
+  switch (r.count == 0 ? 1 : pick(32) == 0 ? 0 : 1 + pick(7)) {
+    case 0:
+      mutate_record(data, kHeaderBytes);
+      break;
+    case 1:
+    case 2:  // a new step, or a copy of one, somewhere
+      if (r.count < room) {
+        const size_t at = pick(r.count + 1);
+        std::copy_backward(r.Step(at), r.Step(r.count), r.Step(r.count + 1));
+        if (r.count > 0 && pick(2) == 0) {
+          const size_t from = pick(r.count + 1);
+          if (from != at) std::copy(r.Step(from), r.Step(from) + kStepBytes, r.Step(at));
+        } else {
+          for (size_t i = 0; i < kStepBytes; ++i) r.Step(at)[i] = static_cast<uint8_t>(rng());
+        }
+        ++r.count;
+        break;
+      }
+      [[fallthrough]];
+    case 3:  // a step erased
+      if (r.count > 1) {
+        const size_t at = pick(r.count);
+        std::copy(r.Step(at + 1), r.Step(r.count), r.Step(at));
+        --r.count;
+        break;
+      }
+      [[fallthrough]];
+    case 4:  // a run of steps repeated right after itself
+      if (r.count < room) {
+        const size_t at = pick(r.count);
+        const size_t n = std::min({1 + pick(4), r.count - at, room - r.count});
+        std::copy_backward(r.Step(at + n), r.Step(r.count), r.Step(r.count + n));
+        std::copy(r.Step(at), r.Step(at + n), r.Step(at + n));
+        r.count += n;
+        break;
+      }
+      [[fallthrough]];
+    case 5: {  // two steps swapped
+      const size_t a = pick(r.count), b = pick(r.count);
+      std::swap_ranges(r.Step(a), r.Step(a) + kStepBytes, r.Step(b));
+      if (a != b) break;
+      [[fallthrough]];
+    }
+    default:
+      mutate_record(r.Step(pick(r.count)), kStepBytes);
+  }
+  return kHeaderBytes + r.count * kStepBytes;
+}
+
+// Splices at a step boundary: the first input's header and leading steps,
+// then the second's trailing steps.
+extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* data1, size_t size1,
+                                            const uint8_t* data2, size_t size2, uint8_t* out,
+                                            size_t max_size, unsigned int seed) {
+  std::minstd_rand rng(seed);
+  const size_t room = std::min<size_t>(Steps(max_size), kMaxSteps);
+  if (size1 < kHeaderBytes || room == 0) return 0;
+  const size_t n1 = std::min(Steps(size1), room), n2 = Steps(size2);
+  const size_t keep = rng() % (n1 + 1);
+  const size_t from = n2 == 0 ? 0 : rng() % n2;
+  const size_t take = std::min(n2 - from, room - keep);
+  std::copy(data1, data1 + kHeaderBytes + keep * kStepBytes, out);
+  const uint8_t* tail = data2 + kHeaderBytes + from * kStepBytes;
+  std::copy(tail, tail + take * kStepBytes, out + kHeaderBytes + keep * kStepBytes);
+  return kHeaderBytes + (keep + take) * kStepBytes;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < kHeaderBytes) return 0;
+  Start& start = StartOf(data);
+  const v1::CommunityConfig& config = start.config;
+  Engines engines{start.Fresh()};
   for (const v1::StaffSeat& seat : config.roles().staff()) engines.ids.push_back(seat.member_id());
+  FuzzedDataProvider header(data + 1, 7);
+  int64_t now = Epoch(header);
+  // Steps at which the copies are restored; 0 = none.
+  const int cut = header.ConsumeIntegralInRange<int>(0, kMaxSteps);
+  const int change_at = header.ConsumeIntegralInRange<int>(0, kMaxSteps);
+  const int change = header.ConsumeIntegralInRange<int>(1, 7);
   const bool leaps = fuzz::LeapsAreCheap(config);
   int64_t gap_days_left = leaps ? INT64_MAX : kGapDaysPerInput;
-  int64_t now = Epoch(in);
-  // Steps at which the copies are restored; 0 = none.
-  const int cut = in.ConsumeIntegralInRange<int>(0, kMaxSteps);
-  const int change_at = in.ConsumeIntegralInRange<int>(0, kMaxSteps);
-  const int change = in.ConsumeIntegralInRange<int>(1, 7);
   testing::StreamContext ctx(0, {.members = 12});
   std::vector<v1::Event> sent;
-  for (int step = 0; step < kMaxSteps && in.remaining_bytes() > 0; ++step) {
+  const int steps = static_cast<int>(std::min<size_t>(Steps(size), kMaxSteps));
+  for (int step = 0; step < steps; ++step) {
     if (step == cut && cut != 0) engines.copy = fuzz::RequireRoundTrip(*engines.original);
     if (step == change_at && change_at != 0) {
-      engines.changed = RestoreUnder(fuzz::RuleChange(config, change), *engines.original);
+      engines.changed = start.RestoreUnderChange(change, *engines.original);
     }
-    const int op = in.ConsumeIntegralInRange<int>(0, 15);
-    if (op <= 2) {
-      // The clock moves on: minutes (sometimes back), months or ten years,
-      // a leap to year 9999, or past the last instant there is.
-      int64_t to = now;
-      if (op == 0) {
-        to = now + in.ConsumeIntegralInRange<int64_t>(-60'000, 3 * kDay);
-      } else if (op == 1) {
-        int64_t days = in.ConsumeIntegralInRange<int64_t>(1, in.ConsumeBool() ? 400 : 3650);
-        days = std::min(days, gap_days_left);
-        gap_days_left -= days;
-        to = std::min(now + days * kDay, limits::kMaxTimeMs);
-      } else {
-        to = leaps ? limits::kMaxTimeMs - in.ConsumeIntegralInRange<int64_t>(0, 30 * kDay)
-                   : limits::kMaxTimeMs + in.ConsumeIntegralInRange<int64_t>(1, 1000);
-      }
-      if (to >= now && to <= limits::kMaxTimeMs) now = to;
-      engines.Run(nullptr, to);
-    } else if (op == 3 && !sent.empty()) {
-      // A host retries an event it sent before.
-      engines.Run(&sent[in.ConsumeIntegralInRange<size_t>(0, sent.size() - 1)], 0);
-    } else if (op == 4) {
-      const Queries q = DecodeQueries(in, *engines.original);
-      RequireQueriesAgree(*engines.original, q);
-      if (engines.changed) RequireQueriesAgree(*engines.changed, q);
-    } else {
-      now = std::min(now + in.ConsumeIntegralInRange<int64_t>(0, kHour), limits::kMaxTimeMs);
-      const int64_t at = in.ConsumeIntegralInRange<int>(0, 31) == 0 ? now - testing::kMinute : now;
-      v1::Event e = op == 5   ? MembershipEvent(in)
-                    : op == 6 ? RawMessage(in, ctx)
-                              : MadeEvent(in, ctx, at);
-      e.set_id(absl::StrCat("f", step));
-      e.set_time_ms(at);
-      sent.push_back(std::move(e));
-      engines.Run(&sent.back(), 0);
-    }
-    if (step % 8 == 7) {
+    const uint8_t* record = data + kHeaderBytes + step * kStepBytes;
+    FuzzedDataProvider in(record + 1, kStepBytes - 1);
+    RunStep(engines, record[0], in, step, leaps, now, gap_days_left, ctx, sent);
+    if (step % kRoundTripEvery == kRoundTripEvery - 1) {
       RequireInvariants(*engines.original);
       fuzz::RequireRoundTrip(*engines.original);
     }
