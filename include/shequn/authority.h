@@ -42,6 +42,7 @@ enum class OperatorAct {
   kTag,            // tag or untag a member
   kRecordActivity, // record a group activity held (lecture, meetup)
   kImportMember,   // record a member already in a group, with a role below one's own
+  kDismissReports, // dismiss the reports that hid a message, and restore it
 };
 
 // Every act, for table-driven tests and documentation.

@@ -240,8 +240,11 @@ class SHEQUN_EXPORT Engine {
   // Everything segments and health know as of `now_ms`: per-group and
   // community KPIs per window, tiers, contributors, funnel, Orbit levels,
   // 90-9-1, health scores, dying groups, seed candidates, core users,
-  // operator segments' sizes, RFM cells, promotions and cross-group risk.
-  // O(members × ring_days × (1 + segments) + groups × 32) plus sorting.
+  // operator segments' sizes, RFM cells, promotions and cross-group risk
+  // (per group, and the members who broke rules in several groups:
+  // Report.member_risk).
+  // O(members × ring_days × (1 + segments) + groups × 32 + members with
+  // recent violations × their groups) plus sorting.
   v1::Report Report(int64_t now_ms) const;
 
   // Members (ids, in order of first appearance) of the operator-defined

@@ -98,6 +98,9 @@ inline constexpr int kMaxAuditSpans = 64;
 // Audit entries past their retention dropped per event, at most: the log
 // shrinks back under its retention without a walk over it at one instant.
 inline constexpr int kMaxAuditDropsPerEvent = 8;
+// Violating messages one member's cross-group risk remembers within
+// segments.risk.member_window_days (for counting an edited message once).
+inline constexpr size_t kMaxRiskViolationsPerMember = 64;
 
 }  // namespace shequn::limits
 

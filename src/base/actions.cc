@@ -38,6 +38,10 @@ void Finish(v1::Action& a, int64_t due_ms) {
       a.mutable_risk()->set_violations(static_cast<uint32_t>(a.amount()));
       a.mutable_risk()->set_notice(a.text());
       return;
+    case v1::ACTION_KIND_RESTORE_MESSAGE:
+      a.mutable_restore()->set_dismissed_reports(static_cast<uint32_t>(a.amount()));
+      a.mutable_restore()->set_reason(a.text());
+      return;
     case v1::ACTION_KIND_HIDE_MESSAGE:
     case v1::ACTION_KIND_FLAG_FOR_ADMIN:
       // Only a hide after reports carries values beyond the envelope.

@@ -19,6 +19,7 @@ constexpr std::array kActs = {
     OperatorAct::kGrantTitle,   OperatorAct::kAssignTask,
     OperatorAct::kOpenPoll,     OperatorAct::kTag,
     OperatorAct::kRecordActivity, OperatorAct::kImportMember,
+    OperatorAct::kDismissReports,
 };
 
 // Lower is more senior. Only owner, deputy owner and admin manage members.
@@ -52,6 +53,7 @@ bool RoleMay(Role actor, OperatorAct act) {
     case OperatorAct::kAdjustPoints:
     case OperatorAct::kGraduate:
     case OperatorAct::kImportMember:
+    case OperatorAct::kDismissReports:
       return IsManager(actor);
     case OperatorAct::kApprove:
       return IsManager(actor) || actor == v1::ROLE_ASSISTANT ||
@@ -118,6 +120,7 @@ absl::string_view OperatorActName(OperatorAct act) {
     case OperatorAct::kTag: return "tag";
     case OperatorAct::kRecordActivity: return "record_activity";
     case OperatorAct::kImportMember: return "import_member";
+    case OperatorAct::kDismissReports: return "dismiss_reports";
   }
   return "unknown";
 }

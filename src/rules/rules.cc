@@ -18,6 +18,13 @@ constexpr int64_t kMillis = 1000;
 constexpr absl::string_view kFlooding = "flooding";
 constexpr absl::string_view kOversize = "oversize";
 
+// The rule a hide for `category` names: the config field that caught it.
+absl::string_view HideRule(absl::string_view category) {
+  if (category == kOversize) return "rules.max_attachment_bytes";
+  if (category == kFlooding) return "rules.flood";
+  return "rules.word_lists";
+}
+
 // FNV-1a: stable across processes, unlike absl::Hash, so it can be saved.
 uint64_t StableHash(absl::string_view s) {
   uint64_t h = 14695981039346656037ull;
@@ -111,7 +118,8 @@ const Rules::MemberRules* Rules::find_state(MemberIndex m) const {
 bool Rules::Handles(v1::Event::KindCase kind) {
   return kind == v1::Event::kMessage || kind == v1::Event::kReport ||
          kind == v1::Event::kSanction || kind == v1::Event::kRevokeStrike ||
-         kind == v1::Event::kEditMessage || kind == v1::Event::kDeleteMessage;
+         kind == v1::Event::kEditMessage || kind == v1::Event::kDeleteMessage ||
+         kind == v1::Event::kDismissReports;
 }
 
 // ---------------------------------------------------------------- checks
@@ -124,6 +132,7 @@ absl::Status Rules::Check(const v1::Event& e) const {
     case v1::Event::kRevokeStrike: return CheckRevoke(e);
     case v1::Event::kEditMessage: return CheckEdit(e);
     case v1::Event::kDeleteMessage: return CheckDelete(e);
+    case v1::Event::kDismissReports: return CheckDismiss(e);
     default: return absl::InternalError("rules: event kind not handled here");
   }
 }
@@ -257,6 +266,40 @@ absl::Status Rules::CheckDelete(const v1::Event& e) const {
   return absl::OkStatus();
 }
 
+absl::Status Rules::CheckDismiss(const v1::Event& e) const {
+  if (absl::Status st = members_.AuthorizeOperator(e, OperatorAct::kDismissReports, std::nullopt);
+      !st.ok()) {
+    return st;
+  }
+  const v1::ReportDismissal& d = e.dismiss_reports();
+  if (d.message_id().empty()) return InvalidField("dismiss_reports.message_id", "required");
+  const Remembered* msg = FindMessage(d.message_id());
+  if (msg == nullptr) {
+    return absl::NotFoundError(absl::StrCat(
+        "dismiss_reports.message_id: unknown or forgotten message '", d.message_id(), "'"));
+  }
+  if (msg->deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("dismiss_reports.message_id: message '", msg->message_id, "' was deleted"));
+  }
+  if (msg->hidden && !msg->hidden_by_reports) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("dismiss_reports.message_id: message '", msg->message_id,
+                     "' was hidden by the rules, not by reports"));
+  }
+  if (!msg->hidden) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "dismiss_reports.message_id: message '", msg->message_id, "' is not hidden (reported by ",
+        msg->reporters.size(), " of the ", eff_.report_threshold, " needed)"));
+  }
+  // Whoever was reported does not judge the reports.
+  if (msg->author == *members_.Find(e.actor())) {
+    return absl::PermissionDeniedError(
+        "dismiss_reports.message_id: nobody may dismiss the reports on their own message");
+  }
+  return absl::OkStatus();
+}
+
 // ---------------------------------------------------------------- apply
 
 void Rules::Apply(const v1::Event& e, v1::Outcome& out) {
@@ -267,6 +310,7 @@ void Rules::Apply(const v1::Event& e, v1::Outcome& out) {
     case v1::Event::kRevokeStrike: return ApplyRevoke(e, out);
     case v1::Event::kEditMessage: return ApplyEdit(e, out);
     case v1::Event::kDeleteMessage: return ApplyDelete(e);
+    case v1::Event::kDismissReports: return ApplyDismiss(e, out);
     default: return;
   }
 }
@@ -307,10 +351,15 @@ std::vector<Rules::Violation> Rules::Screen(absl::string_view text, v1::Role rol
 
 void Rules::Hide(const std::vector<Violation>& found, absl::string_view message_id,
                  const v1::Event& e, v1::Outcome& out) {
-  v1::Action& hide = AddAction(out, v1::ACTION_KIND_HIDE_MESSAGE, "rules.word_lists", e.actor());
+  v1::Action& hide =
+      AddAction(out, v1::ACTION_KIND_HIDE_MESSAGE, HideRule(found.front().category), e.actor());
   hide.set_message_id(std::string(message_id));
   hide.set_group(GroupOf(e));
   hide.set_category(found.front().category);
+  // A violation that is the message itself (no spans) hides it whole.
+  const bool whole = std::any_of(found.begin(), found.end(),
+                                 [](const Violation& v) { return v.spans.empty(); });
+  if (whole) return;
   for (const Violation& v : found) {
     for (const v1::TextSpan& s : v.spans) *hide.add_spans() = s;
   }
@@ -350,8 +399,9 @@ void Rules::ApplyMessage(const v1::Event& e, v1::Outcome& out) {
   const MemberIndex m = *members_.Find(e.actor());
   const v1::Message& msg = e.message();
   ForgetOld(e.time_ms());
-  Remember(e, m);
+  Remembered& remembered = Remember(e, m);
   if (state(m).mute_until_ms > e.time_ms()) {
+    remembered.hidden = true;
     v1::Action& hide = AddAction(out, v1::ACTION_KIND_HIDE_MESSAGE, "rules.mute", e.actor());
     hide.set_reason("muted");
     hide.set_message_id(msg.message_id());
@@ -360,7 +410,6 @@ void Rules::ApplyMessage(const v1::Event& e, v1::Outcome& out) {
   }
   const v1::Role role = members_.member(m).role;
   std::vector<Violation> found = Screen(msg.text(), role);
-  if (!found.empty()) Hide(found, msg.message_id(), e, out);
   const uint64_t max_bytes = config_.rules().max_attachment_bytes();
   if (max_bytes > 0 && msg.size_bytes() > max_bytes && !eff_.Exempt(role, kOversize)) {
     found.push_back({std::string(kOversize), {},
@@ -371,6 +420,10 @@ void Rules::ApplyMessage(const v1::Event& e, v1::Outcome& out) {
       found.push_back(*std::move(flood));
     }
   }
+  if (found.empty()) return;
+  // Every violation hides the message, hide_only or laddered alike.
+  remembered.hidden = true;
+  Hide(found, msg.message_id(), e, out);
   std::erase_if(found, [&](const Violation& v) { return eff_.For(v.category).hide_only; });
   if (found.empty()) return;
   Sanction(m, found, e, out);
@@ -491,6 +544,7 @@ void Rules::ApplyReport(const v1::Event& e, v1::Outcome& out) {
   // Reports never strike by themselves: an admin decides, so false reports
   // cost the reported member nothing.
   msg.hidden = true;
+  msg.hidden_by_reports = true;
   const std::string& author = members_.member(msg.author).id;
   for (v1::ActionKind kind : {v1::ACTION_KIND_HIDE_MESSAGE, v1::ACTION_KIND_FLAG_FOR_ADMIN}) {
     v1::Action& a = AddAction(out, kind, "rules.report_threshold", author);
@@ -567,6 +621,7 @@ void Rules::ApplyEdit(const v1::Event& e, v1::Outcome& out) {
   Remembered& msg = messages_[message_seq_.at(edit.message_id()) - first_message_seq_];
   if (state(m).mute_until_ms > e.time_ms()) {
     msg.hidden = true;
+    msg.hidden_by_reports = false;  // the rules hide it now: no dismissal shows it
     v1::Action& hide = AddAction(out, v1::ACTION_KIND_HIDE_MESSAGE, "rules.mute", e.actor());
     hide.set_reason("muted");
     hide.set_message_id(edit.message_id());
@@ -576,6 +631,7 @@ void Rules::ApplyEdit(const v1::Event& e, v1::Outcome& out) {
   std::vector<Violation> found = Screen(edit.text(), members_.member(m).role);
   if (found.empty()) return;
   msg.hidden = true;
+  msg.hidden_by_reports = false;
   Hide(found, edit.message_id(), e, out);
   std::erase_if(found, [&](const Violation& v) { return eff_.For(v.category).hide_only; });
   if (found.empty()) return;
@@ -584,6 +640,23 @@ void Rules::ApplyEdit(const v1::Event& e, v1::Outcome& out) {
 
 void Rules::ApplyDelete(const v1::Event& e) {
   messages_[message_seq_.at(e.delete_message().message_id()) - first_message_seq_].deleted = true;
+}
+
+void Rules::ApplyDismiss(const v1::Event& e, v1::Outcome& out) {
+  const v1::ReportDismissal& d = e.dismiss_reports();
+  Remembered& msg = messages_[message_seq_.at(d.message_id()) - first_message_seq_];
+  const size_t dismissed = msg.reporters.size();
+  // Cleared, so the dismissed reports never count towards the threshold again.
+  msg.reporters.clear();
+  msg.hidden = false;
+  msg.hidden_by_reports = false;
+  v1::Action& a = AddAction(out, v1::ACTION_KIND_RESTORE_MESSAGE, "operator.dismiss_reports",
+                            members_.member(msg.author).id);
+  a.set_message_id(msg.message_id);
+  a.set_group(msg.group);
+  a.set_amount(static_cast<int64_t>(dismissed));
+  a.set_text(d.reason());
+  Audit(a, e, e.actor());
 }
 
 std::optional<Rules::ApplicantRefusal> Rules::ScreenApplicant(const v1::Event& e) const {
@@ -701,9 +774,10 @@ std::vector<v1::AuditEntry> Rules::AuditOf(MemberIndex m, int64_t now) const {
   return entries;
 }
 
-void Rules::Remember(const v1::Event& e, MemberIndex author) {
+Rules::Remembered& Rules::Remember(const v1::Event& e, MemberIndex author) {
   message_seq_[e.message().message_id()] = first_message_seq_ + messages_.size();
-  messages_.push_back({e.message().message_id(), author, e.group(), e.time_ms(), {}, false, false});
+  return messages_.emplace_back(
+      Remembered{e.message().message_id(), author, e.group(), e.time_ms(), {}, false, false, false});
 }
 
 void Rules::ForgetOld(int64_t now) {
@@ -774,6 +848,7 @@ void Rules::Save(v1::RulesState* state) const {
     for (MemberIndex rep : msg.reporters) r->add_reporters(members_.member(rep).id);
     r->set_hidden(msg.hidden);
     r->set_deleted(msg.deleted);
+    r->set_hidden_by_reports(msg.hidden_by_reports);
   }
   for (const v1::AuditEntry& a : audit_) *state->add_audit() = a;
 }
@@ -824,7 +899,11 @@ absl::Status Rules::Load(const v1::RulesState& state) {
     if (r.message_id().empty() || !seq.emplace(r.message_id(), i).second) {
       return InvalidField(at + ".message_id", "missing or duplicate");
     }
-    Remembered msg{r.message_id(), *author, r.group(), r.time_ms(), {}, r.hidden(), r.deleted()};
+    if (r.hidden_by_reports() && !r.hidden()) {
+      return InvalidField(at + ".hidden_by_reports", "set on a message that is not hidden");
+    }
+    Remembered msg{r.message_id(), *author, r.group(), r.time_ms(), {}, r.hidden(), r.deleted(),
+                   r.hidden_by_reports()};
     for (const std::string& rep : r.reporters()) {
       absl::StatusOr<MemberIndex> who = member(rep, at + ".reporters");
       if (!who.ok()) return who.status();

@@ -1,6 +1,6 @@
 // Rules: screening messages and nicknames, the strike ladder with decay,
-// sanctions by hand, member reports, flood control, mute expiry and
-// mediation. Internal; the engine is its only caller.
+// sanctions by hand, member reports and their dismissal, flood control,
+// mute expiry and mediation. Internal; the engine is its only caller.
 #ifndef SHEQUN_SRC_RULES_RULES_H_
 #define SHEQUN_SRC_RULES_RULES_H_
 
@@ -103,6 +103,7 @@ class Rules {
     std::vector<MemberIndex> reporters;
     bool hidden = false;
     bool deleted = false;
+    bool hidden_by_reports = false;  // at the threshold; a manager may restore it
   };
   // A violation found in one message or nickname.
   struct Violation {
@@ -117,6 +118,7 @@ class Rules {
   absl::Status CheckRevoke(const v1::Event& e) const;
   absl::Status CheckEdit(const v1::Event& e) const;
   absl::Status CheckDelete(const v1::Event& e) const;
+  absl::Status CheckDismiss(const v1::Event& e) const;
 
   void ApplyMessage(const v1::Event& e, v1::Outcome& out);
   void ApplyReport(const v1::Event& e, v1::Outcome& out);
@@ -124,6 +126,8 @@ class Rules {
   void ApplyRevoke(const v1::Event& e, v1::Outcome& out);
   void ApplyEdit(const v1::Event& e, v1::Outcome& out);
   void ApplyDelete(const v1::Event& e);
+  // Shows a message reports hid again and clears its reports.
+  void ApplyDismiss(const v1::Event& e, v1::Outcome& out);
 
   // The violations in `text` that a member with `role` is not exempt from,
   // links to allowed domains and allowed account ids left out.
@@ -131,7 +135,9 @@ class Rules {
   // True when `match` (in `text`) is a link to an allowed domain or an
   // allowed account id.
   bool Allowed(const ScreenMatch& match, absl::string_view text) const;
-  // Hides message `message_id` in the event's group for the violations found.
+  // Hides message `message_id` in the event's group for the violations
+  // found: the spans matched, or the whole message when any violation is
+  // the message itself (oversize, flooding).
   void Hide(const std::vector<Violation>& found, absl::string_view message_id,
             const v1::Event& e, v1::Outcome& out);
   std::optional<Violation> Flood(MemberIndex m, const v1::Message& msg, int64_t now);
@@ -145,7 +151,7 @@ class Rules {
                 absl::string_view by);
   // Drops a few entries past their retention at `now`.
   void ForgetOldAudit(int64_t now);
-  void Remember(const v1::Event& e, MemberIndex author);
+  Remembered& Remember(const v1::Event& e, MemberIndex author);
   void ForgetOld(int64_t now);
   const Remembered* FindMessage(absl::string_view id) const;
   // The group an event happened in: an edit's is its message's.

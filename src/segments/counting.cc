@@ -33,12 +33,20 @@ bool IsSanction(const v1::Action& a) {
   }
 }
 
+// A hide by screening (a word list or detector, an oversize attachment,
+// flooding), not one for a mute or after reports.
+bool ScreeningHide(const v1::Action& a) {
+  return a.kind() == v1::ACTION_KIND_HIDE_MESSAGE &&
+         (a.rule() == "rules.word_lists" || a.rule() == "rules.max_attachment_bytes" ||
+          a.rule() == "rules.flood");
+}
+
 // What a violation is counted by, once: the message screened (its hide
 // and every step of its strike name it), else the strike (a nickname), else
 // the member (a ban or warning by hand). Empty for actions that are not
 // about a violation.
 std::string ViolationKey(const v1::Action& a) {
-  const bool screened = a.kind() == v1::ACTION_KIND_HIDE_MESSAGE && a.rule() == "rules.word_lists";
+  const bool screened = ScreeningHide(a);
   const bool struck = a.strike_id() != 0 && a.kind() != v1::ACTION_KIND_REVOKE_STRIKE &&
                       a.kind() != v1::ACTION_KIND_UNMUTE;
   if (!screened && !struck && !IsSanction(a)) return "";
@@ -272,7 +280,7 @@ void Segments::ObserveActions(int64_t now, const v1::Outcome& out, int first,
       d_.hot[*m].points = static_cast<int32_t>(std::clamp<int64_t>(p, INT32_MIN, INT32_MAX));
     }
     std::string key = ViolationKey(a);
-    const bool violation =
+    bool violation =
         !key.empty() && std::find(violations.begin(), violations.end(), key) == violations.end();
     if (violation) violations.push_back(std::move(key));
     const bool sanction = IsSanction(a);
@@ -282,6 +290,10 @@ void Segments::ObserveActions(int64_t now, const v1::Outcome& out, int first,
       if (!g.has_value() && m.has_value()) g = d_.hot[*m].group_seen;
       if (!g.has_value() && m.has_value()) g = members_.member(*m).group;
       if (g.has_value() && *g >= 0) {
+        // Each violating message once, also across events (an edit).
+        if (violation && m.has_value()) {
+          violation = NoteMemberViolation(*m, *g, a.message_id(), now, add);
+        }
         if (violation) d_.days.Add(*g, day, health::kViolations);
         if (sanction) d_.days.Add(*g, day, health::kSanctions);
         if (flare) d_.days.Add(*g, day, health::kFlareUps);
@@ -350,6 +362,7 @@ void Segments::RunDue(int64_t now, int64_t until, v1::Outcome& out) {
   Grow();
   const uint32_t today = DayOf(now);
   DailyCheck(today - 1, out);
+  ForgetMemberRisk(now);
   d_.next_check_ms = StartOfDay(today + 1);
   if (d_.next_check_ms <= now) d_.next_check_ms = now + kDayMs;  // a zone's odd day
   // Questions older than the longest window are forgotten.

@@ -574,7 +574,8 @@ void ReportBuilder::AddRisk() {
 }
 
 v1::Report Segments::BuildReport(int64_t as_of_ms, int64_t last_time_ms) const {
-  ReportBuilder b(*this, std::max(as_of_ms, last_time_ms));
+  const int64_t now = std::max(as_of_ms, last_time_ms);
+  ReportBuilder b(*this, now);
   b.AddHeader();
   b.TallyMembers();
   b.AddCommunity();
@@ -586,7 +587,9 @@ v1::Report Segments::BuildReport(int64_t as_of_ms, int64_t last_time_ms) const {
   b.AddRfm();
   b.AddPromotions();
   b.AddRisk();
-  return b.Take();
+  v1::Report report = b.Take();
+  for (v1::MemberRisk& row : MemberRisks(now)) *report.add_member_risk() = std::move(row);
+  return report;
 }
 
 }  // namespace shequn::segments

@@ -20,11 +20,14 @@
 //   segments_config.cc    ValidateConfig and Resolve
 //   segments_snapshot.cc  Save and Load
 //   report.cc             member facts, segment queries, the Report
+//   member_risk.cc        cross-group risk of members: violations per member
+//                         within a window, the alert, the report rows
 #ifndef SHEQUN_SRC_SEGMENTS_SEGMENTS_H_
 #define SHEQUN_SRC_SEGMENTS_SEGMENTS_H_
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <utility>
@@ -118,6 +121,11 @@ class Segments {
   absl::StatusOr<std::vector<std::string>> MemberSegments(absl::string_view member,
                                                           int64_t as_of_ms) const;
 
+  // Members who broke a rule in at least risk.member_min_groups groups
+  // within risk.member_window_days before `as_of_ms`, most groups first,
+  // up to report_list_limit. O(members with recent violations × groups).
+  std::vector<v1::MemberRisk> MemberRisks(int64_t as_of_ms) const;
+
   // Bytes this part holds per member (rings + hot state), for benchmarks.
   size_t bytes_per_member() const;
 
@@ -138,6 +146,12 @@ class Segments {
     int64_t last_purchase_ms = 0;
     std::vector<double> product;  // by checkpoint; NaN = not reported
   };
+  // A member's violations within risk.member_window_days.
+  struct MemberRisk {
+    std::vector<std::pair<int32_t, int64_t>> groups;  // group, latest violation; oldest first
+    std::deque<std::pair<int64_t, std::string>> recent;  // time, message id; oldest first
+    int64_t alerted_ms = 0;  // the last alert naming them
+  };
   struct Question {
     int64_t time_ms = 0;
     MemberIndex asker = 0;
@@ -157,6 +171,7 @@ class Segments {
     absl::btree_map<std::string, Question> questions;
     health::GroupDays days;
     int64_t next_check_ms = 0;
+    absl::btree_map<MemberIndex, MemberRisk> member_risk;
   };
 
   // --- segments.cc
@@ -185,6 +200,22 @@ class Segments {
   void DailyCheck(uint32_t as_of_day, v1::Outcome& out);
   // Participation of every group over `window` days: active members.
   std::vector<uint32_t> ActiveByGroup(uint32_t as_of_day, int window) const;
+
+  // --- member_risk.cc
+  int64_t MemberRiskWindowMs() const;
+  static void ExpireMemberRisk(MemberRisk& r, int64_t since);
+  // Notes a violation of `m` in group `g` (message `message_id`, empty for
+  // none) at `now`; false when that message was counted already. When it
+  // makes `g` the member_min_groups-th group within the window, adds a
+  // RISK_ALERT naming the member to `alerts` (if not null), once per
+  // window. O(recent violations of m + their groups).
+  bool NoteMemberViolation(MemberIndex m, int32_t g, const std::string& message_id, int64_t now,
+                           v1::Outcome* alerts);
+  // Drops violations past the window and members left with none. O(members
+  // with recent violations).
+  void ForgetMemberRisk(int64_t now);
+  void SaveMemberRisk(v1::SegmentsState* state) const;
+  absl::Status LoadMemberRisk(const v1::SegmentsState& state, Data& data) const;
 
   // --- report.cc (with the classes Facts and ReportBuilder)
   int OrbitLevel(MemberIndex m, uint32_t day) const;

@@ -177,6 +177,16 @@ absl::Status ValidateDyingAndRisk(const v1::SegmentsConfig& c, int longest) {
   if (!(c.risk().spike_ratio() >= 0 && c.risk().spike_ratio() <= 1e6)) {
     return InvalidField("segments.risk.spike_ratio", "must be in [0, 1e6]");
   }
+  const uint32_t groups = c.risk().member_min_groups();
+  if (groups != 0 && (groups < 2 || groups > static_cast<uint32_t>(limits::kMaxGroups))) {
+    return InvalidField("segments.risk.member_min_groups",
+                        absl::StrCat(groups, " is not in 2..", limits::kMaxGroups));
+  }
+  const int32_t days = c.risk().member_window_days();
+  if (days < 0 || days > limits::kMaxWindowDays) {
+    return InvalidField("segments.risk.member_window_days",
+                        absl::StrCat(days, " is not in 1..", limits::kMaxWindowDays));
+  }
   return absl::OkStatus();
 }
 
@@ -221,6 +231,8 @@ Settings Resolve(const v1::SegmentsConfig& c) {
   s.risk = c.risk();
   if (s.risk.min_violations() == 0) s.risk.set_min_violations(5);
   if (!s.risk.has_spike_ratio()) s.risk.set_spike_ratio(3);
+  if (s.risk.member_min_groups() == 0) s.risk.set_member_min_groups(3);
+  if (s.risk.member_window_days() == 0) s.risk.set_member_window_days(7);
   s.list_limit = c.report_list_limit() == 0 ? 100 : c.report_list_limit();
   return s;
 }

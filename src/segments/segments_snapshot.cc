@@ -82,6 +82,7 @@ void Segments::Save(v1::SegmentsState* state) const {
     oq->set_group(members_.group(q.group).id);
     oq->set_answered(q.answered);
   }
+  SaveMemberRisk(state);
 }
 
 absl::Status Segments::Load(const v1::SegmentsState& state) {
@@ -91,6 +92,7 @@ absl::Status Segments::Load(const v1::SegmentsState& state) {
   if (absl::Status s = LoadMembers(state, data); !s.ok()) return s;
   if (absl::Status s = LoadGroupDays(state, members_, data.days); !s.ok()) return s;
   if (absl::Status s = LoadQuestions(state, data); !s.ok()) return s;
+  if (absl::Status s = LoadMemberRisk(state, data); !s.ok()) return s;
   if (state.next_check_ms() < 0) return InvalidField("segments.next_check_ms", "negative");
   data.next_check_ms = state.next_check_ms();
   d_ = std::move(data);

@@ -60,6 +60,7 @@ constexpr ActorRow kWhoMay[] = {
     {OperatorAct::kTag,            "YYYYYYYYN"},
     {OperatorAct::kRecordActivity, "YYYYYYYNN"},
     {OperatorAct::kImportMember,   "YYYNNNNNN"},
+    {OperatorAct::kDismissReports, "YYYNNNNNN"},
 };
 
 // Acts that manage a member: rows are actors, columns targets (kRoles
@@ -114,7 +115,7 @@ constexpr OperatorAct kTargetBlind[] = {
 // Acts without a target member.
 constexpr OperatorAct kUntargeted[] = {
     OperatorAct::kApprove,   OperatorAct::kEndCommunity, OperatorAct::kAssignTask,
-    OperatorAct::kOpenPoll,  OperatorAct::kRecordActivity,
+    OperatorAct::kOpenPoll,  OperatorAct::kRecordActivity, OperatorAct::kDismissReports,
 };
 
 bool Allowed(char c) { return c == 'Y'; }

@@ -96,6 +96,7 @@ const absl::flat_hash_map<v1::ActionKind, std::vector<Detail>>& DetailsOf() {
       {v1::ACTION_KIND_FLAG_FOR_ADMIN, {v1::Action::kReports}},
       {v1::ACTION_KIND_MEDIATE, {}},
       {v1::ACTION_KIND_REVOKE_STRIKE, {v1::Action::kNotice}},
+      {v1::ACTION_KIND_RESTORE_MESSAGE, {v1::Action::kRestore}},
       {v1::ACTION_KIND_AWARD_POINTS, {v1::Action::kPoints}},
       {v1::ACTION_KIND_GRANT_TITLE, {v1::Action::kTitle}},
       {v1::ACTION_KIND_REVOKE_TITLE, {v1::Action::kTitle}},

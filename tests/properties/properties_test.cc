@@ -321,7 +321,8 @@ TEST(AllParts, TheStreamsApplyEveryEventKindAndEveryPartActs) {
   EXPECT_THAT(acted, ::testing::IsSupersetOf({
                          v1::ACTION_KIND_HIDE_MESSAGE, v1::ACTION_KIND_WARN_PRIVATELY,
                          v1::ACTION_KIND_MUTE, v1::ACTION_KIND_FLAG_FOR_ADMIN,
-                         v1::ACTION_KIND_REVOKE_STRIKE, v1::ACTION_KIND_DEDUCT_DEPOSIT,
+                         v1::ACTION_KIND_REVOKE_STRIKE, v1::ACTION_KIND_RESTORE_MESSAGE,
+                         v1::ACTION_KIND_DEDUCT_DEPOSIT,
                          v1::ACTION_KIND_AWARD_POINTS, v1::ACTION_KIND_GRANT_TITLE,
                          v1::ACTION_KIND_GIVE_PRIZE, v1::ACTION_KIND_ELIMINATION_WARNING,
                          v1::ACTION_KIND_ANNOUNCE_RESULTS, v1::ACTION_KIND_SUGGEST_PROMOTION,

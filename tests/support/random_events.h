@@ -199,6 +199,13 @@ class StreamContext {
     return recent_violators_[(violations_ - 1 - Pick(std::min(n, 2))) % kRecent];
   }
   int violations() const { return violations_; }
+  // Notes a message a member reported; reports pile up on it (so the
+  // threshold is reached) and managers dismiss them.
+  void NoteReported(absl::string_view id) { last_reported_ = std::string(id); }
+  // The message last reported, or a recent one when none was.
+  std::string ReportedMessageId() {
+    return last_reported_.empty() ? RecentMessageId(3) : last_reported_;
+  }
   // Restarts the generator: a fuzzer lets each input choose every event's
   // details this way while the id pools carry on.
   void Reseed(uint32_t seed) { rng_.seed(seed); }
@@ -212,6 +219,7 @@ class StreamContext {
   std::string recent_authors_[kRecent];
   int violations_ = 0;
   std::string recent_violators_[kRecent];
+  std::string last_reported_;
 };
 
 // Fills in one event's kind (and may change its actor or group); the id,
@@ -545,8 +553,8 @@ inline std::string LocalDayBefore(int64_t time_ms, int days_back) {
   return absl::FormatCivilTime(day - days_back);
 }
 
-// Rules events: messages of every kind, reports, sanctions by hand and
-// appeals.
+// Rules events: messages of every kind, reports and their dismissal,
+// sanctions by hand and appeals.
 inline std::vector<WeightedMaker> RulesMakers() {
   return {
       {"message", 14,
@@ -577,8 +585,9 @@ inline std::vector<WeightedMaker> RulesMakers() {
        }},
       {"report", 4,
        [](StreamContext& c, v1::Event& e) {
-         e.mutable_report()->set_message_id(c.RecentMessageId(3));
+         e.mutable_report()->set_message_id(c.OneIn(2) ? c.ReportedMessageId() : c.RecentMessageId(3));
          e.mutable_report()->set_reason(c.OneOf({"广告", "骂人", "spam", ""}));
+         c.NoteReported(e.report().message_id());
        }},
       {"sanction", 3,
        [](StreamContext& c, v1::Event& e) {
@@ -609,6 +618,14 @@ inline std::vector<WeightedMaker> RulesMakers() {
          if (who < 2) e.set_actor(author);
          if (who == 2) e.set_actor(c.Staff());
          e.mutable_delete_message()->set_message_id(id);
+       }},
+      {"dismiss_reports", 2,
+       [](StreamContext& c, v1::Event& e) {
+         // False reports go to a manager; now and then to someone who may not.
+         e.set_actor(c.OneIn(5) ? c.Staff() : c.OneOf({"admin", "owner"}));
+         v1::ReportDismissal* d = e.mutable_dismiss_reports();
+         d->set_message_id(c.OneIn(30) ? "" : c.ReportedMessageId());
+         d->set_reason(c.OneOf({"误报", "not spam: a course link", ""}));
        }},
       {"revoke_strike", 4,
        [](StreamContext& c, v1::Event& e) {
