@@ -158,6 +158,7 @@ absl::Status Points::Load(const v1::PointsState& state, int64_t now) {
   if (auto s = LoadExpiry(state, data.lots); !s.ok()) return s;
   LoadTimers(state, data);
   d_ = std::move(data);
+  for (MemberIndex m = 0; m < d_.members.size(); ++m) ArmStreakBreak(m);
   live_.Rebuild(d_.ledger, std::max(now, d_.ledger.last_time_ms()));
   return absl::OkStatus();
 }
