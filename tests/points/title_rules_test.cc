@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/configs.h"
+#include "support/reseal.h"
 #include "support/scenario.h"
 
 namespace shequn {
@@ -148,6 +149,21 @@ TEST(ReadingClub, AStreakHeldAcrossASnapshotStillBreaks) {
     return club.engine().SnapshotBytes();
   };
   EXPECT_EQ(run(false), run(true));
+}
+
+TEST(ReadingClub, ASnapshotWithACheckInDayPastTheCalendarIsRefused) {
+  Community club(ParseConfig(kReadingClub));
+  club.Join("dan");
+  club.Must(CheckIn(club, "dan"));
+  v1::CommunitySnapshot snap = club.engine().Snapshot();
+  v1::MemberPointsState* dan = snap.mutable_points()->mutable_members(0);
+  ASSERT_EQ(dan->member(), "dan");
+  dan->set_check_in_days(0, INT64_MAX - 1);
+  absl::StatusOr<std::unique_ptr<Engine>> restored =
+      Engine::Restore(ParseConfig(kReadingClub), testing::Resealed(snap));
+  ASSERT_FALSE(restored.ok());
+  EXPECT_THAT(std::string(restored.status().message()),
+              HasSubstr("check_in_days: a day outside"));
 }
 
 TEST(ReadingClub, ATitleGrantedByHandIsTakenWithTheStreakToo) {

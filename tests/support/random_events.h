@@ -447,7 +447,7 @@ inline constexpr absl::string_view kAllPartsCommunity = R"pb(
     titles { title: "作业达人" source: TITLE_SOURCE_TASKS min_count: 2 }
     titles { title: "首作" source: TITLE_SOURCE_TASKS task_id: "task3" }
     titles { title: "组冠军" source: TITLE_SOURCE_AWARD award: "weekly-top3" max_place: 1 held_while_true: true }
-    titles { title: "月度三甲" source: TITLE_SOURCE_AWARD award: "monthly-top3" max_place: 3 }
+    titles { title: "月度榜首" source: TITLE_SOURCE_AWARD award: "monthly-top3" max_place: 1 }
     elimination { period: PERIOD_MONTH lowest_n: 1 warn_before_seconds: 259200 }
     team_contest { period: PERIOD_WEEK winner_points: 5 title: "冠军队" prize: "奶茶" }
     expiry { expire_after_days: 60 }
