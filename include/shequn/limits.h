@@ -73,6 +73,8 @@ inline constexpr int kMaxConfigEntries = 64;
 inline constexpr int kMaxAllowedValues = 1'000;
 // Live leaderboards kept by the points part (points.live_boards).
 inline constexpr int kMaxLiveBoards = 32;
+// Tasks a title rule may ask a member to submit (points.titles[i].min_count).
+inline constexpr uint32_t kMaxTitleTasks = 10'000;
 // Activity windows of the segments part, in days (segments.windows_days).
 inline constexpr int kMaxWindowDays = 31;
 // Nesting of a segment predicate (and/or/not).

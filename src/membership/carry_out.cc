@@ -1,6 +1,7 @@
 // Carrying out what another part decided about a member (REMOVE, BAN,
-// DEDUCT_DEPOSIT, MOVE): the roster follows the action, and the action's
-// consequences are appended to the outcome.
+// DEDUCT_DEPOSIT, MOVE; a REMOVE with reason "graduated" is a graduation):
+// the roster follows the action, and the action's consequences are appended
+// to the outcome.
 #include "membership/membership.h"
 #include "membership/roster_status.h"
 
@@ -28,6 +29,12 @@ void Membership::CarryOutExit(const v1::Action& a, MemberIndex m, int64_t now,
   if (member.status == v1::MEMBER_STATUS_BANNED) return;
   if (!InCommunity(member.status)) {
     if (ban) member.status = v1::MEMBER_STATUS_BANNED;
+    return;
+  }
+  // A graduation decided by points (tasks.graduate_on_completion) ends as an
+  // operator's graduate does: graduated, deposit refunded.
+  if (!ban && a.reason() == kGraduatedReason) {
+    Exit(m, now, v1::MEMBER_STATUS_GRADUATED, kGraduatedReason, true, out);
     return;
   }
   Exit(m, now, ban ? v1::MEMBER_STATUS_BANNED : v1::MEMBER_STATUS_REMOVED,

@@ -95,9 +95,10 @@ void Membership::ApplyOperatorExit(const v1::Event& e, v1::Outcome& out) {
   }
   if (e.has_graduate()) {
     const MemberIndex m = *Find(e.graduate().member());
-    AddAction(out, v1::ACTION_KIND_REMOVE, "operator.graduate", members_[m].id)
-        .set_reason("graduated");
-    Exit(m, now, v1::MEMBER_STATUS_GRADUATED, "graduated", true, out);
+    v1::Action& a = AddAction(out, v1::ACTION_KIND_REMOVE, "operator.graduate", members_[m].id);
+    a.set_reason(std::string(kGraduatedReason));
+    if (members_[m].group != kNoGroup) a.set_group(groups_[members_[m].group].id);
+    Exit(m, now, v1::MEMBER_STATUS_GRADUATED, kGraduatedReason, true, out);
     return;
   }
   const bool ban = e.has_ban();

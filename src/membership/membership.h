@@ -49,6 +49,9 @@ namespace shequn::membership {
 using MemberIndex = uint32_t;
 inline constexpr MemberIndex kNoMember = UINT32_MAX;
 inline constexpr int32_t kNoGroup = -1;
+// The reason of a REMOVE that is a graduation, whichever part decided it:
+// CarryOut ends such a removal as graduated, with the deposit refunded.
+inline constexpr absl::string_view kGraduatedReason = "graduated";
 
 struct Member {
   std::string id;

@@ -1,5 +1,5 @@
 // Daily check-ins (打卡): one per member per local day, streaks, streak
-// bonuses and make-up cards (补卡).
+// bonuses, streak titles and make-up cards (补卡).
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -117,6 +117,10 @@ void Points::ApplyCheckIn(const v1::Event& e, v1::Outcome& out) {
     Credit(m, b.points(), absl::StrCat("points.check_in.streak_bonuses[", i, "]"),
            absl::StrCat("streak_", b.days()), e.id(), e.time_ms(), false, out);
   }
+  // A make-up card may extend a run that ended before yesterday: not current.
+  const int64_t run_end = day + RunStartingAt(s.check_in_days, day) - 1;
+  GrantStreakTitles(m, after, run_end >= calendar_.Day(e.time_ms()) - 1, out);
+  ArmStreakBreak(m);
 }
 
 }  // namespace shequn::points

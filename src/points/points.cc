@@ -117,6 +117,10 @@ absl::Status ValidateCheckInsAndTasks(const v1::PointsConfig& p) {
       !s.ok()) {
     return s;
   }
+  if (p.tasks().graduate_on_completion() && p.tasks().graduation_tasks() == 0) {
+    return InvalidField("points.tasks.graduate_on_completion",
+                        "needs graduation_tasks (what completion means)");
+  }
   return CheckRange(p.tasks().late_window_seconds(), 0, 366 * 86400,
                     "points.tasks.late_window_seconds");
 }
@@ -161,15 +165,6 @@ absl::Status ValidateAwards(const v1::CommunityConfig& c) {
 
 absl::Status ValidateOthers(const v1::CommunityConfig& c) {
   const v1::PointsConfig& p = c.points();
-  for (int i = 0; i < p.titles_size(); ++i) {
-    const std::string at = absl::StrCat("points.titles[", i, "]");
-    if (p.titles(i).title().empty()) return InvalidField(absl::StrCat(at, ".title"), "required");
-    if (auto s = CheckRange(p.titles(i).min_balance(), 1, limits::kMaxPoints,
-                            absl::StrCat(at, ".min_balance"));
-        !s.ok()) {
-      return s;
-    }
-  }
   if (p.has_elimination()) {
     const v1::PointsElimination& e = p.elimination();
     if (auto s = CheckPeriod(e.period(), "points.elimination.period"); !s.ok()) return s;
@@ -220,6 +215,7 @@ absl::Status Points::ValidateConfig(const v1::CommunityConfig& config) {
   if (auto s = ValidateRules(p); !s.ok()) return s;
   if (auto s = ValidateCheckInsAndTasks(p); !s.ok()) return s;
   if (auto s = ValidateAwards(config); !s.ok()) return s;
+  if (auto s = ValidateTitles(p); !s.ok()) return s;
   return ValidateOthers(config);
 }
 
@@ -247,6 +243,11 @@ Points::Points(const v1::CommunityConfig& config,
   decay_percent_ = cfg_.decay().percent();
   ranked_roles_ = RankedRoleMask(cfg_);
   decay_days_ = cfg_.decay().period_days() == 0 ? 30 : cfg_.decay().period_days();
+  has_streak_holds_ = std::any_of(cfg_.titles().begin(), cfg_.titles().end(),
+                                  [](const v1::TitleThreshold& t) {
+                                    return t.source() == v1::TITLE_SOURCE_STREAK &&
+                                           t.held_while_true();
+                                  });
   d_.award_due.assign(cfg_.awards_size(), 0);
   d_.review_due.assign(cfg_.awards_size(), 0);
   live_.Rebuild(d_.ledger, 0);
@@ -345,6 +346,7 @@ std::optional<int64_t> Points::NextDue() const {
   consider(d_.elimination_warn);
   consider(d_.elimination_due);
   consider(d_.decay_due);
+  if (!d_.streak_breaks.empty()) consider(d_.streak_breaks.begin()->first);
   return due;
 }
 
@@ -366,6 +368,7 @@ void Points::RunDue(int64_t now, int64_t quiet_until, v1::Outcome& out) {
   if (d_.elimination_due != 0 && d_.elimination_due <= now) RunElimination(cut, out);
   ExpireDue(now, out);
   DecayDue(now, out);
+  BreakStreaks(now, out);
   while (!d_.task_closes.empty() && d_.task_closes.begin()->first <= now) {
     const uint32_t t = d_.task_closes.begin()->second;
     d_.task_closes.erase(d_.task_closes.begin());

@@ -10,7 +10,8 @@
 //   checkins.cc      check-ins, streaks, streak bonuses, make-up cards
 //   tasks.cc         assignments, submissions, deadlines, graduation, 成果淘汰
 //   polls.cc         polls and votes
-//   titles.cc        titles by hand and by threshold; operator adjustments
+//   titles.cc        titles by hand, grant and revocation; operator adjustments
+//   title_rules.cc   title rules: by balance, streak, tasks, award place
 //   standings.cc     boards (the leaderboard seam), awards, team contest, 积分淘汰
 //   queries.cc       read-only queries behind Engine (ledger, record, boards)
 //   calendar.cc      local days and periods;  ledger.cc  the ledger
@@ -134,6 +135,7 @@ class Points {
     bool graduation_announced = false;
     bool tasks_warned = false;
     std::vector<std::string> titles;  // sorted
+    int64_t streak_break_ms = 0;  // derived: its entry in Data::streak_breaks; 0 = none
   };
 
   struct Task {
@@ -182,6 +184,9 @@ class Points {
     int64_t team_due = 0;
     int64_t decay_due = 0;
     int64_t started_ms = 0;
+    // Derived: when each member holding a held_while_true streak title
+    // loses it unless they check in (see ArmStreakBreak).
+    absl::btree_set<std::pair<int64_t, MemberIndex>> streak_breaks;
   };
 
   // One ranked member of a board.
@@ -266,10 +271,43 @@ class Points {
   void ApplyAdjust(const v1::Event& e, v1::Outcome& out);
   void ApplyTitle(const v1::Event& e, v1::Outcome& out);
   void ApplyContribution(const v1::Event& e, v1::Outcome& out);
-  // Grants `title` to `m` unless held; returns whether it was granted.
-  bool GrantTitle(MemberIndex m, absl::string_view title, absl::string_view rule,
-                  v1::Outcome& out);
+  bool HoldsTitle(MemberIndex m, absl::string_view title) const;
+  // Grants `title` to `m` unless held: the GRANT_TITLE added, or nullptr.
+  // The pointer is valid until `out` grows.
+  v1::Action* GrantTitle(MemberIndex m, absl::string_view title, absl::string_view rule,
+                         v1::Outcome& out);
+  // Revokes `title` from `m` if held: the REVOKE_TITLE added, or nullptr.
+  v1::Action* RevokeTitle(MemberIndex m, absl::string_view title, absl::string_view rule,
+                          v1::Outcome& out);
+
+  // --- title_rules.cc
+  // Validates points.titles (awards named must exist in points.awards).
+  static absl::Status ValidateTitles(const v1::PointsConfig& p);
+  // Grants / revokes the title of rule `i`, with its TitleDetail.
+  void GrantRuleTitle(MemberIndex m, int i, int64_t reached, v1::Outcome& out);
+  void RevokeRuleTitle(MemberIndex m, int i, absl::string_view reason, v1::Outcome& out);
+  // The rules each event or period end may satisfy. O(title rules).
   void GrantThresholdTitles(MemberIndex m, v1::Outcome& out);
+  // `run`: the check-in run just extended; `current`: it reaches yesterday
+  // or today.
+  void GrantStreakTitles(MemberIndex m, uint32_t run, bool current, v1::Outcome& out);
+  void GrantTaskTitles(MemberIndex m, absl::string_view task_id, v1::Outcome& out);
+  // `place`: 1 = first.
+  void GrantAwardTitles(int award, MemberIndex m, uint32_t place, v1::Outcome& out);
+  // Revokes the held_while_true titles of `award` from every holder not in
+  // `placed` (member, place) well enough. O(title rules × members).
+  void RevokeAwardTitles(int award, const std::vector<std::pair<MemberIndex, uint32_t>>& placed,
+                         v1::Outcome& out);
+  // Whether anyone holds a held_while_true title of `award`: its period
+  // end then acts even with nobody scoring. O(title rules × members).
+  bool AwardTitleHeld(int award) const;
+  // Whether `m` holds a held_while_true streak title.
+  bool HoldsStreakTitle(MemberIndex m) const;
+  // Keeps m's entry in streak_breaks in line with its titles and check-ins.
+  // O(title rules × log titles + log members).
+  void ArmStreakBreak(MemberIndex m);
+  // Revokes the streak titles of the members whose streak broke by `now`.
+  void BreakStreaks(int64_t now, v1::Outcome& out);
 
   // --- standings.cc
   // THE LEADERBOARD SEAM: every active member passing `in_scope` with their
@@ -330,6 +368,7 @@ class Points {
   uint32_t decay_percent_ = 0;
   uint32_t ranked_roles_ = 0;  // bit r set: Role r is ranked
   int64_t decay_days_ = 0;
+  bool has_streak_holds_ = false;  // some streak title is held_while_true
   MemberState empty_;
   Data d_;
   LiveBoards live_;  // derived from d_.ledger and the roster

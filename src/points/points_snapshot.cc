@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/field_errors.h"
 #include "points/points.h"
+#include "shequn/limits.h"
 
 namespace shequn::points {
 namespace {
@@ -158,6 +159,7 @@ absl::Status Points::Load(const v1::PointsState& state, int64_t now) {
   if (auto s = LoadExpiry(state, data.lots); !s.ok()) return s;
   LoadTimers(state, data);
   d_ = std::move(data);
+  for (MemberIndex m = 0; m < d_.members.size(); ++m) ArmStreakBreak(m);
   live_.Rebuild(d_.ledger, std::max(now, d_.ledger.last_time_ms()));
   return absl::OkStatus();
 }
@@ -199,6 +201,14 @@ absl::Status Points::LoadMember(const v1::MemberPointsState& ms, absl::string_vi
       std::adjacent_find(s.check_in_days.begin(), s.check_in_days.end()) !=
           s.check_in_days.end()) {
     return InvalidField(absl::StrCat(at, ".check_in_days"), "not strictly ascending");
+  }
+  // A streak's end is computed from the last day (ArmStreakBreak): keep it
+  // to days that valid times fall on.
+  constexpr int64_t kLastDay = limits::kMaxTimeMs / 86'400'000 + 1;
+  if (!s.check_in_days.empty() &&
+      (s.check_in_days.front() < -1 || s.check_in_days.back() > kLastDay)) {
+    return InvalidField(absl::StrCat(at, ".check_in_days"),
+                        absl::StrCat("a day outside [-1, ", kLastDay, "]"));
   }
   s.make_up_month = ms.make_ups_used() > 0 || ms.make_up_month() != 0 ? ms.make_up_month() : -1;
   s.make_ups_used = ms.make_ups_used();

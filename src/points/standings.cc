@@ -220,7 +220,8 @@ void Points::SkipQuietPeriods(int64_t now, int64_t quiet_until) {
   };
   std::vector<bool> award_idle(cfg_.awards_size()), review_idle(cfg_.awards_size());
   for (int a = 0; a < cfg_.awards_size(); ++a) {
-    award_idle[a] = idle(cfg_.awards(a).period(), d_.award_due[a]);
+    // A period nobody scored in still revokes titles held while placed.
+    award_idle[a] = idle(cfg_.awards(a).period(), d_.award_due[a]) && !AwardTitleHeld(a);
     review_idle[a] = idle(v1::PERIOD_MONTH, d_.review_due[a]);
     if (!award_idle[a]) acts_at(d_.award_due[a]);
     if (!review_idle[a]) acts_at(d_.review_due[a]);
@@ -264,6 +265,7 @@ void Points::RunAward(int a, size_t cut, v1::Outcome& out) {
   const Window w = calendar_.PeriodOf(award.period(), due - 1);
   d_.award_due[a] = calendar_.PeriodOf(award.period(), due).end_ms;
   const std::string rule = absl::StrCat("points.awards[", a, "]");
+  std::vector<std::pair<MemberIndex, uint32_t>> placed;  // (member, place from 1)
   auto award_board = [&](const std::vector<Standing>& board, absl::string_view group) {
     // Winners: the top N with a positive score, and with include_ties
     // everyone tied with the N-th.
@@ -293,6 +295,8 @@ void Points::RunAward(int a, size_t cut, v1::Outcome& out) {
         Credit(m, points, rule, award.name(), "", w.end_ms - 1, false, out);
       }
       if (!award.title().empty()) GrantTitle(m, award.title(), rule, out);
+      placed.emplace_back(m, static_cast<uint32_t>(place) + 1);
+      GrantAwardTitles(a, m, static_cast<uint32_t>(place) + 1, out);
       if (!award.prize().empty()) {
         v1::Action& prize = AddAction(out, v1::ACTION_KIND_GIVE_PRIZE, rule,
                                       members_.member(m).id);
@@ -327,6 +331,7 @@ void Points::RunAward(int a, size_t cut, v1::Outcome& out) {
           Board(w, award.metric(), [&](const membership::Member& m) { return Ranked(m); }, cut),
           "");
   }
+  RevokeAwardTitles(a, placed, out);
 }
 
 // The half-month review: the month's standings so far, announced, not awarded.

@@ -1,5 +1,6 @@
 // Tasks: assignments with deadlines, on-time/late/missing counts,
-// graduation eligibility and results elimination (成果淘汰).
+// graduation eligibility (and graduation on completion, when configured)
+// and results elimination (成果淘汰).
 #include "absl/strings/str_cat.h"
 #include "base/field_errors.h"
 #include "base/actions.h"
@@ -86,17 +87,27 @@ void Points::ApplySubmit(const v1::Event& e, v1::Outcome& out) {
     ++s.late;
   }
   Earn(m, on_time ? "task_on_time" : "task_late", e.time_ms(), std::nullopt, e.id(), out);
+  GrantTaskTitles(m, t.id, out);
   const v1::TasksConfig& tc = cfg_.tasks();
-  if (tc.graduation_tasks() > 0 && !s.graduation_announced &&
-      s.on_time >= tc.graduation_tasks() && (!tc.require_thesis() || s.thesis)) {
-    s.graduation_announced = true;
-    v1::Action& a = AddAction(out, v1::ACTION_KIND_ANNOUNCE_RESULTS,
-                              "points.tasks.graduation_tasks", e.actor());
-    a.set_reason("graduation_eligible");
-    a.set_amount(s.on_time);
-    a.set_group(GroupOf(m));
-    a.set_text(absl::StrCat(s.on_time, " tasks on time", s.thesis ? " and the thesis" : ""));
+  if (tc.graduation_tasks() == 0 || s.graduation_announced ||
+      s.on_time < tc.graduation_tasks() || (tc.require_thesis() && !s.thesis)) {
+    return;
   }
+  s.graduation_announced = true;
+  v1::Action& a = AddAction(out, v1::ACTION_KIND_ANNOUNCE_RESULTS,
+                            "points.tasks.graduation_tasks", e.actor());
+  a.set_reason("graduation_eligible");
+  a.set_amount(s.on_time);
+  a.set_group(GroupOf(m));
+  a.set_text(absl::StrCat(s.on_time, " tasks on time", s.thesis ? " and the thesis" : ""));
+  // Staff who play along are announced but stay: graduation ends a learner's run.
+  if (!tc.graduate_on_completion() || members_.member(m).role != v1::ROLE_MEMBER) return;
+  // Membership carries the REMOVE out as a graduation (reason "graduated"),
+  // as it does an operator's graduate.
+  v1::Action& g = AddAction(out, v1::ACTION_KIND_REMOVE, "points.tasks.graduate_on_completion",
+                            e.actor());
+  g.set_reason(std::string(membership::kGraduatedReason));
+  g.set_group(GroupOf(m));
 }
 
 // At close, every active ROLE_MEMBER who was in the community when the task

@@ -1,5 +1,6 @@
-// Operator acts on points: adjustments, titles (称号) by hand and by
-// threshold, and contributions the host recognised.
+// Operator acts on points: adjustments, titles (称号) by hand (and the
+// grant and revocation every title goes through), and contributions the
+// host recognised. Title rules are in title_rules.cc.
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -9,13 +10,6 @@
 #include "base/utf8.h"
 
 namespace shequn::points {
-namespace {
-
-bool Holds(const std::vector<std::string>& titles, absl::string_view t) {
-  return std::binary_search(titles.begin(), titles.end(), t);
-}
-
-}  // namespace
 
 absl::Status Points::CheckAdjust(const v1::Event& e) const {
   const v1::PointsAdjustment& a = e.adjust_points();
@@ -54,7 +48,7 @@ absl::Status Points::CheckTitle(const v1::Event& e) const {
   if (!m.ok()) return m.status();
   if (auto s = members_.AuthorizeOperator(e, OperatorAct::kGrantTitle, *m); !s.ok()) return s;
   if (t.title().empty()) return absl::InvalidArgumentError("title.title: required");
-  const bool held = Holds(PeekState(*m).titles, t.title());
+  const bool held = HoldsTitle(*m, t.title());
   if (t.revoke() && !held) {
     return absl::FailedPreconditionError(absl::StrCat(
         "title.title: member '", t.member(), "' does not hold '", t.title(), "'"));
@@ -70,36 +64,41 @@ void Points::ApplyTitle(const v1::Event& e, v1::Outcome& out) {
   const v1::TitleChange& t = e.title();
   const MemberIndex m = *members_.Find(t.member());
   const std::string rule = absl::StrCat("operator:", e.actor());
-  if (!t.revoke()) {
+  if (t.revoke()) {
+    RevokeTitle(m, t.title(), rule, out);
+  } else {
     GrantTitle(m, t.title(), rule, out);
-    return;
   }
-  std::vector<std::string>& titles = StateOf(m).titles;
-  titles.erase(std::lower_bound(titles.begin(), titles.end(), t.title()));
-  v1::Action& a = AddAction(out, v1::ACTION_KIND_REVOKE_TITLE, rule, t.member());
-  a.set_text(t.title());
-  a.set_group(GroupOf(m));
 }
 
-bool Points::GrantTitle(MemberIndex m, absl::string_view title, absl::string_view rule,
-                        v1::Outcome& out) {
+bool Points::HoldsTitle(MemberIndex m, absl::string_view title) const {
+  const std::vector<std::string>& titles = PeekState(m).titles;
+  return std::binary_search(titles.begin(), titles.end(), title);
+}
+
+v1::Action* Points::GrantTitle(MemberIndex m, absl::string_view title, absl::string_view rule,
+                               v1::Outcome& out) {
   std::vector<std::string>& titles = StateOf(m).titles;
   auto it = std::lower_bound(titles.begin(), titles.end(), title);
-  if (it != titles.end() && *it == title) return false;
+  if (it != titles.end() && *it == title) return nullptr;
   titles.insert(it, std::string(title));
+  ArmStreakBreak(m);
   v1::Action& a = AddAction(out, v1::ACTION_KIND_GRANT_TITLE, rule, members_.member(m).id);
   a.set_text(std::string(title));
   a.set_group(GroupOf(m));
-  return true;
+  return &a;
 }
 
-void Points::GrantThresholdTitles(MemberIndex m, v1::Outcome& out) {
-  const int64_t balance = d_.ledger.Balance(m);
-  for (int i = 0; i < cfg_.titles_size(); ++i) {
-    if (balance >= cfg_.titles(i).min_balance()) {
-      GrantTitle(m, cfg_.titles(i).title(), absl::StrCat("points.titles[", i, "]"), out);
-    }
-  }
+v1::Action* Points::RevokeTitle(MemberIndex m, absl::string_view title, absl::string_view rule,
+                                v1::Outcome& out) {
+  if (!HoldsTitle(m, title)) return nullptr;
+  std::vector<std::string>& titles = StateOf(m).titles;
+  titles.erase(std::lower_bound(titles.begin(), titles.end(), title));
+  ArmStreakBreak(m);
+  v1::Action& a = AddAction(out, v1::ACTION_KIND_REVOKE_TITLE, rule, members_.member(m).id);
+  a.set_text(std::string(title));
+  a.set_group(GroupOf(m));
+  return &a;
 }
 
 absl::Status Points::CheckContribution(const v1::Event& e) const {

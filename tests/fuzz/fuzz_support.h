@@ -178,7 +178,7 @@ inline bool LeapsAreCheap(const v1::CommunityConfig& config) {
 
 // `config` after a rule change an operator might make mid-stream, to restore
 // a snapshot under: `which` picks new word lists, ladder and flood rules
-// (bit 0), new point rules and fewer awards (bit 1), other windows and
+// (bit 0), new point rules and fewer awards, with their title rules (bit 1), other windows and
 // segments (bit 2). Groups and teams stay, so every snapshot still fits and
 // Engine::Restore must accept it.
 inline v1::CommunityConfig RuleChange(const v1::CommunityConfig& config, int which) {
@@ -209,7 +209,17 @@ inline v1::CommunityConfig RuleChange(const v1::CommunityConfig& config, int whi
     share->set_kind("share");
     share->set_points(7);
     share->set_effective_from_ms(testing::kStart + 90 * testing::kDay);
-    if (p->awards_size() > 0) p->mutable_awards()->RemoveLast();
+    if (p->awards_size() > 0) {
+      const std::string dropped = p->awards(p->awards_size() - 1).name();
+      p->mutable_awards()->RemoveLast();
+      // Its title rules go with it, as the operator must: the config would
+      // be refused naming them.
+      google::protobuf::RepeatedPtrField<v1::TitleThreshold> kept;
+      for (const v1::TitleThreshold& t : p->titles()) {
+        if (t.award() != dropped) *kept.Add() = t;
+      }
+      p->mutable_titles()->Swap(&kept);
+    }
     p->clear_decay();
     p->clear_live_boards();
     p->mutable_check_in()->clear_streak_bonuses();

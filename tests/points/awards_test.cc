@@ -186,5 +186,27 @@ TEST(StudyCircle, TheLowestAreWarnedThenRemovedAtMonthEnd) {
   EXPECT_EQ(circle.Member("owner").status(), v1::MEMBER_STATUS_ACTIVE);
 }
 
+// PointsElimination counts the members who joined during the period: a
+// bootcamp's first week counts for everyone who came in it.
+TEST(Bootcamp, TheFirstWeekCountsForThoseWhoJoinedDuringIt) {
+  Community camp(MergedConfig({kOneGroup, kOwnerAlone, R"pb(
+    id: "bootcamp"
+    points {
+      rules { kind: "share" points: 10 }
+      elimination { period: PERIOD_WEEK lowest_n: 1 }
+    }
+  )pb"}));
+  // kStart is Sunday 1 March: the camp's first week ends at midnight.
+  camp.Join("early");
+  camp.Must(Share(camp, "early"));
+  camp.Advance(12 * kHour);
+  for (auto who : {"keen", "idle"}) camp.Join(who);
+  for (int i = 0; i < 2; ++i) camp.Must(Share(camp, "keen"));
+  v1::Outcome end = camp.Advance(12 * kHour);
+  EXPECT_EQ(Count(end, v1::ACTION_KIND_REMOVE), 1);
+  EXPECT_EQ(MustFind(end, v1::ACTION_KIND_REMOVE, "idle").reason(), "points_elimination");
+  EXPECT_EQ(camp.Member("idle").status(), v1::MEMBER_STATUS_REMOVED);
+}
+
 }  // namespace
 }  // namespace shequn

@@ -371,8 +371,8 @@ inline std::vector<WeightedMaker> Concat(std::vector<WeightedMaker> a,
 // kinds with caps, diminishing returns, quality hooks and a rule change
 // mid-stream, check-ins with bonuses and make-up cards, tasks with
 // graduation and results elimination, daily/weekly/half-month/monthly
-// awards, titles, points elimination, a team contest, expiry, decay and
-// live boards; and segments with windows, tiers, seed and Orbit scores, RFM,
+// awards, titles by balance, streak, tasks and award place, points
+// elimination, a team contest, expiry, decay and live boards; and segments with windows, tiers, seed and Orbit scores, RFM,
 // predicate segments, health standards, dying groups and risk.
 inline constexpr absl::string_view kAllPartsCommunity = R"pb(
   id: "all-parts"
@@ -450,6 +450,12 @@ inline constexpr absl::string_view kAllPartsCommunity = R"pb(
     }
     titles { title: "新星" min_balance: 20 }
     titles { title: "达人" min_balance: 100 }
+    titles { title: "坚持之星" source: TITLE_SOURCE_STREAK min_count: 3 held_while_true: true }
+    titles { title: "打卡达人" source: TITLE_SOURCE_STREAK min_count: 7 }
+    titles { title: "作业达人" source: TITLE_SOURCE_TASKS min_count: 2 }
+    titles { title: "首作" source: TITLE_SOURCE_TASKS task_id: "task3" }
+    titles { title: "组冠军" source: TITLE_SOURCE_AWARD award: "weekly-top3" max_place: 1 held_while_true: true }
+    titles { title: "月度榜首" source: TITLE_SOURCE_AWARD award: "monthly-top3" max_place: 1 }
     elimination { period: PERIOD_MONTH lowest_n: 1 warn_before_seconds: 259200 }
     team_contest { period: PERIOD_WEEK winner_points: 5 title: "冠军队" prize: "奶茶" }
     expiry { expire_after_days: 60 }
@@ -723,7 +729,7 @@ inline std::vector<WeightedMaker> MorePointsMakers() {
          e.set_actor(c.Staff());
          v1::TitleChange* t = e.mutable_title();
          t->set_member(c.Member());
-         t->set_title(c.OneOf({"新星", "答疑达人", "月度之星", "helper", ""}));
+         t->set_title(c.OneOf({"新星", "坚持之星", "月度之星", "helper", ""}));
          t->set_revoke(c.OneIn(3));
        }},
   };
