@@ -32,7 +32,11 @@ SHEQUN_BUILD_PACKAGES=(g++ cmake make pkg-config libabsl-dev libprotobuf-dev pro
 # What the test suite adds. libclang-rt-14-dev holds the one clang header
 # the fuzz replay tests include, <fuzzer/FuzzedDataProvider.h>; no clang.
 # fortunes and fortunes-zh are the screening false-positive corpus.
-SHEQUN_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 libclang-rt-14-dev fortunes fortunes-zh)
+# libbenchmark-dev: the default preset compiles the benchmarks and smoke-runs
+# them; libre2-dev, libhyperscan-dev and libsqlite3-dev are the peers they
+# compare with (each optional: without it that comparison is left out).
+SHEQUN_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 libclang-rt-14-dev fortunes fortunes-zh
+                      libbenchmark-dev)
 
 # shequn_build DIR [CMAKE_ARGS...] : configure and build into DIR.
 shequn_build() {
