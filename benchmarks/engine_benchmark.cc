@@ -3,14 +3,16 @@
 //   build/benchmarks/engine_benchmark
 #include <malloc.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
-#include "google/protobuf/text_format.h"
 #include "shequn/engine.h"
+#include "shequn/text_format.h"
+#include "smoke.h"
 
 namespace {
 
@@ -18,7 +20,7 @@ constexpr int64_t kStart = 1772323200000;
 
 std::unique_ptr<shequn::Engine> NewEngine() {
   shequn::v1::CommunityConfig config;
-  google::protobuf::TextFormat::ParseFromString(R"pb(
+  const absl::Status parsed = shequn::ParseTextFormat(R"pb(
     id: "bench"
     groups { id: "g" stage: FUNNEL_STAGE_ACQUISITION capacity: 500 }
     roles { staff { member_id: "owner" role: ROLE_OWNER } }
@@ -34,6 +36,7 @@ std::unique_ptr<shequn::Engine> NewEngine() {
       deadline_seconds: 86400
     }
   )pb", &config);
+  if (!parsed.ok()) std::abort();
   return *shequn::Engine::Create(config);
 }
 
@@ -60,7 +63,7 @@ void BM_ApplyJoin(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * state.range(0));
   state.SetLabel("events/s = items_per_second");
 }
-BENCHMARK(BM_ApplyJoin)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ApplyJoin)->Arg(shequn_bench::Sized(100000, 50))->Unit(benchmark::kMillisecond);
 
 void BM_ApplyRename(benchmark::State& state) {
   const int members = static_cast<int>(state.range(0));
@@ -78,7 +81,7 @@ void BM_ApplyRename(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_ApplyRename)->Arg(100000);
+BENCHMARK(BM_ApplyRename)->Arg(shequn_bench::Sized(100000, 50));
 
 // A chat line through admission checks, screening (words and the five
 // detectors), flood control and every part's counters.
@@ -105,7 +108,7 @@ void BM_ApplyMessage(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_ApplyMessage)->Arg(100000);
+BENCHMARK(BM_ApplyMessage)->Arg(shequn_bench::Sized(100000, 50));
 
 // Heap bytes per admitted member: engine state only (events are freed).
 void BM_BytesPerMember(benchmark::State& state) {
@@ -124,7 +127,7 @@ void BM_BytesPerMember(benchmark::State& state) {
     state.counters["with_event_ids"] = static_cast<double>(with_ids - before) / members;
   }
 }
-BENCHMARK(BM_BytesPerMember)->Arg(200000)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BytesPerMember)->Arg(shequn_bench::Sized(200000, 50))->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -48,15 +48,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
-#include "google/protobuf/text_format.h"
 #include "shequn/engine.h"
 #include "shequn/engine_testing.h"
 #include "shequn/leaderboard.h"
+#include "shequn/text_format.h"
+#include "smoke.h"
 
 namespace {
 
-constexpr uint32_t kMembers = 1'000'000;
-constexpr size_t kOps = 1 << 20;  // pre-drawn random operations, cycled
+const uint32_t kMembers = shequn_bench::Sized<uint32_t>(1'000'000, 1'000);
+const size_t kOps = shequn_bench::Sized<size_t>(1 << 20, 1 << 10);  // pre-drawn random operations, cycled (a power of two)
 constexpr size_t kWriteBatch = 1000;
 constexpr size_t kTopBatch = 100;
 constexpr const char* kKey = "shequn:bench:leaderboard";
@@ -350,12 +351,12 @@ std::string MemberId(uint32_t m) { return absl::StrCat("m", m); }
 // would also keep the group's board).
 std::unique_ptr<shequn::Engine> NewEngine() {
   shequn::v1::CommunityConfig config;
-  const bool ok = google::protobuf::TextFormat::ParseFromString(R"pb(
+  const bool ok = shequn::ParseTextFormat(R"pb(
     id: "bench"
     groups { id: "g" stage: FUNNEL_STAGE_RETENTION capacity: 1000100 }
     roles { staff { member_id: "owner" role: ROLE_OWNER } staff { member_id: "admin" role: ROLE_ADMIN } }
     points { max_adjustment: 1000000 live_boards { period: PERIOD_ALL_TIME } }
-  )pb", &config);
+  )pb", &config).ok();
   absl::StatusOr<std::unique_ptr<shequn::Engine>> engine = shequn::Engine::Create(config);
   if (!ok || !engine.ok()) std::abort();
   return *std::move(engine);
@@ -444,6 +445,10 @@ bool LoadRedis(Context& c) {
 }
 
 void ConnectRedis(Context& c, std::optional<RedisChild>& child) {
+  if (shequn_bench::Smoke()) {
+    c.redis_note = "a smoke run (SHEQUN_BENCH_SMOKE=1) leaves Redis alone";
+    return;
+  }
   std::string url;
   if (const char* env = std::getenv("REDIS_URL")) {
     url = env;
@@ -512,7 +517,7 @@ void Register(Context& c) {
       if (!c.engine->Apply(e).ok()) st.SkipWithError("Apply failed");
     }
     st.SetItemsProcessed(st.iterations());
-  })->UseRealTime()->MinTime(2.0);
+  })->UseRealTime()->MinTime(shequn_bench::MinTime(2.0));
   shequn::v1::BoardQuery all_time;
   all_time.set_period(shequn::v1::PERIOD_ALL_TIME);
   benchmark::RegisterBenchmark("top10/engine", [&c, all_time](benchmark::State& st) {

@@ -27,6 +27,7 @@
 
 #include "benchmark/benchmark.h"
 #include "shequn/screening.h"
+#include "smoke.h"
 
 #ifdef SHEQUN_HAVE_RE2
 #include "re2/re2.h"
@@ -38,8 +39,8 @@
 
 namespace {
 
-constexpr size_t kWordCount = 10'000;
-constexpr size_t kLineCount = 4'000;
+const size_t kWordCount = shequn_bench::Sized<size_t>(10'000, 100);
+const size_t kLineCount = shequn_bench::Sized<size_t>(4'000, 20);
 
 // ---- Deterministic word list and corpus ------------------------------------
 
@@ -223,7 +224,7 @@ void BM_Shequn(benchmark::State& state) {
   state.counters["flagged_lines"] = flagged;
   state.counters["automaton_MiB"] = screener.MemoryBytes() / 1048576.0;
 }
-BENCHMARK(BM_Shequn)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+BENCHMARK(BM_Shequn)->Unit(benchmark::kMillisecond)->MinTime(shequn_bench::MinTime(0.5));
 
 // ---- (b) naive: lowercase, then find each word ------------------------------
 
@@ -250,7 +251,7 @@ void BM_NaiveFind(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * Data().bytes);
   state.counters["flagged_lines"] = flagged;
 }
-BENCHMARK(BM_NaiveFind)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+BENCHMARK(BM_NaiveFind)->Unit(benchmark::kMillisecond)->MinTime(shequn_bench::MinTime(0.5));
 
 // ---- (c) RE2::Set -----------------------------------------------------------
 
@@ -306,7 +307,7 @@ void BM_Re2Set(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * Data().bytes);
   state.counters["flagged_lines"] = flagged;
 }
-BENCHMARK(BM_Re2Set)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+BENCHMARK(BM_Re2Set)->Unit(benchmark::kMillisecond)->MinTime(shequn_bench::MinTime(0.5));
 #endif
 
 // ---- (d) Hyperscan ------------------------------------------------------------
@@ -386,7 +387,7 @@ void BM_Hyperscan(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * Data().bytes);
   state.counters["flagged_lines"] = flagged;
 }
-BENCHMARK(BM_Hyperscan)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+BENCHMARK(BM_Hyperscan)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MinTime(shequn_bench::MinTime(0.5));
 #endif
 
 // ---- (e) one table lookup per byte ---------------------------------------------
@@ -406,7 +407,7 @@ void BM_LookupPerByte(benchmark::State& state) {
   }
   state.SetBytesProcessed(state.iterations() * Data().bytes);
 }
-BENCHMARK(BM_LookupPerByte)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+BENCHMARK(BM_LookupPerByte)->Unit(benchmark::kMillisecond)->MinTime(shequn_bench::MinTime(0.5));
 
 // Keeps each run's bytes/second for the summary table.
 class SummaryReporter : public benchmark::ConsoleReporter {

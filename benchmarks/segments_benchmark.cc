@@ -156,6 +156,7 @@ Answer RunShequn(uint32_t members, const std::vector<Ev>& events, double* ingest
     x.set_group(group_ids[ev.member / kGroupSize]);
     if (ev.kind != kReaction) {
       shequn::v1::Message* mm = x.mutable_message();
+      mm->set_message_id(x.id());  // required since 0.3 (edits, deletions, reports)
       mm->set_starts_topic(ev.kind == kTopic);
       if (ev.kind == kReply) {
         mm->set_reply_to("x");

@@ -2,12 +2,12 @@
 // Build: cmake -S . -B build && cmake --build build -j2 && build/examples/quickstart
 #include <iostream>
 
-#include "google/protobuf/text_format.h"
 #include "shequn/engine.h"
+#include "shequn/text_format.h"
 
 int main() {
   shequn::v1::CommunityConfig config;  // 1. the community (text format or JSON)
-  google::protobuf::TextFormat::ParseFromString(R"pb(
+  absl::Status parsed = shequn::ParseTextFormat(R"pb(
     id: "reading-club"
     groups { id: "club" stage: FUNNEL_STAGE_RETENTION capacity: 500 }
     roles { staff { member_id: "owner" role: ROLE_OWNER } }
@@ -19,6 +19,10 @@ int main() {
       deadline_seconds: 86400
     }
   )pb", &config);
+  if (!parsed.ok()) {
+    std::cerr << parsed << "\n";
+    return 1;
+  }
 
   auto engine = shequn::Engine::Create(config);  // 2. validates the config
   if (!engine.ok()) {

@@ -28,9 +28,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "shequn/engine.h"
+#include "shequn/text_format.h"
 
 namespace {
 
@@ -113,8 +113,8 @@ std::optional<shequn::v1::CommunityConfig> LoadConfig(const std::string& path) {
       std::cerr << path << ": " << status.message() << "\n";
       return std::nullopt;
     }
-  } else if (!google::protobuf::TextFormat::ParseFromString(*text, &config)) {
-    std::cerr << path << ": not a text-format CommunityConfig (see the line above)\n";
+  } else if (absl::Status parsed = shequn::ParseTextFormat(*text, &config); !parsed.ok()) {
+    std::cerr << path << ": " << parsed.message() << "\n";
     return std::nullopt;
   }
   return config;
@@ -130,8 +130,8 @@ std::optional<std::vector<LoggedEvent>> LoadEvents(const std::string& path) {
   }
   if (!IsJson(path)) {
     shequn::v1::EventLog log;
-    if (!google::protobuf::TextFormat::ParseFromString(*text, &log)) {
-      std::cerr << path << ": not a text-format EventLog (see the line above)\n";
+    if (absl::Status parsed = shequn::ParseTextFormat(*text, &log); !parsed.ok()) {
+      std::cerr << path << ": " << parsed.message() << "\n";
       return std::nullopt;
     }
     for (int i = 0; i < log.events_size(); ++i) events.push_back({log.events(i), i + 1});

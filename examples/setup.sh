@@ -39,8 +39,11 @@ SHEQUN_BUILD_PACKAGES=(g++ cmake make pkg-config libabsl-dev libprotobuf-dev pro
 # fortunes and fortunes-zh are the screening false-positive corpus.
 # python3-grpcio, python3-protobuf and python3-pytest run the Python client
 # suite against a real shequn-server (tests/server), with /usr/bin/python3.
+# libbenchmark-dev: the default preset compiles the benchmarks and smoke-runs
+# them; libre2-dev, libhyperscan-dev and libsqlite3-dev are the peers they
+# compare with (each optional: without it that comparison is left out).
 SHEQUN_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 libclang-rt-14-dev fortunes fortunes-zh
-                      python3-grpcio python3-protobuf python3-pytest)
+                      python3-grpcio python3-protobuf python3-pytest libbenchmark-dev)
 
 # shequn_build DIR [CMAKE_ARGS...] : configure and build into DIR.
 shequn_build() {

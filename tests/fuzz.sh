@@ -70,6 +70,8 @@ files() { find "$1" -type f 2>/dev/null | wc -l; }
 flags() {
   case "$1" in
     events) echo "-max_len=784 -len_control=0 -entropic=0" ;;
+    # Room for real configs and for a hostile nesting (10,000 `not{}` is 50 KB).
+    config) echo "-max_len=65536" ;;
   esac
 }
 

@@ -19,8 +19,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
-#include "google/protobuf/text_format.h"
 #include "shequn/engine.h"
+#include "shequn/text_format.h"
 
 namespace demo {
 namespace {
@@ -181,7 +181,7 @@ class Sim {
  public:
   Sim(uint32_t seed, int days) : rng_(seed), days_(days) {
     v1::CommunityConfig config;
-    if (!google::protobuf::TextFormat::ParseFromString(kConfig, &config)) std::abort();
+    if (!shequn::ParseTextFormat(kConfig, &config).ok()) std::abort();
     auto engine = shequn::Engine::Create(config);
     if (!engine.ok()) {
       std::fprintf(stderr, "config: %s\n", std::string(engine.status().message()).c_str());

@@ -74,10 +74,10 @@
 // whitelisted word is dropped: "scunthorpe" keeps "cunt" from matching
 // inside it, "习惯" keeps a banned "习" from matching inside it.
 //
-// Limits (InvalidArgument when exceeded at Create):
-//   kMaxWords            200,000 words plus whitelist entries in total
-//   kMaxWordCodePoints   64 letters after normalisation
-//   kMaxCategoryBytes    64 bytes for a category name
+// Limits (shequn/limits.h; InvalidArgument when exceeded at Create):
+//   limits::kMaxWords            200,000 words plus whitelist entries in total
+//   limits::kMaxWordCodePoints   64 letters after normalisation
+//   limits::kMaxCategoryBytes    64 bytes for a category name
 // Texts longer than ScreenerOptions::max_text_bytes are screened on their
 // first max_text_bytes (cut back to a UTF-8 boundary) and the result says
 // truncated; nothing past the cut is looked at.
@@ -94,6 +94,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "shequn/export.h"
+#include "shequn/limits.h"
 
 namespace shequn {
 namespace screening {
@@ -115,10 +116,6 @@ inline constexpr absl::string_view kDetectorPhone = "phone";
 inline constexpr absl::string_view kDetectorWeChat = "wechat";
 inline constexpr absl::string_view kDetectorQq = "qq";
 inline constexpr absl::string_view kDetectorSolicitation = "solicitation";
-
-inline constexpr size_t kMaxWords = 200'000;
-inline constexpr size_t kMaxWordCodePoints = 64;
-inline constexpr size_t kMaxCategoryBytes = 64;
 
 // What found a match: a listed word or one of the detectors.
 enum class MatchSource : uint8_t {
@@ -167,8 +164,9 @@ struct ScreenerOptions {
   std::string contact_category = std::string(kCategoryPoaching);
 
   // Longer texts are screened on this many leading bytes only.
-  // Default: 1 MiB. Must be in 1..4 GiB-1.
-  size_t max_text_bytes = size_t{1} << 20;
+  // Default: limits::kMaxMessageBytes (1 MiB). Must be in
+  // 1..limits::kMaxScreenedTextBytes (4 GiB - 1).
+  size_t max_text_bytes = limits::kMaxMessageBytes;
 };
 
 // One hit. Offsets are bytes into the ORIGINAL text: text.substr(begin,

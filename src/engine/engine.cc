@@ -24,13 +24,13 @@
 #include "base/actions.h"
 #include "engine/field_gate.h"
 #include "engine/integrity.h"
+#include "shequn/limits.h"
 #include "shequn/version.h"
 
 namespace shequn {
 namespace {
 
 constexpr int64_t kDefaultIdempotencyWindowMs = 7 * 24 * 3600 * 1000LL;
-constexpr int32_t kMaxUtcOffsetSeconds = 18 * 3600;
 
 absl::Status TooLong(absl::string_view field, size_t size, size_t limit) {
   return absl::InvalidArgumentError(
@@ -55,10 +55,11 @@ absl::StatusOr<std::shared_ptr<const Screener>> CompileCommunity(const v1::Commu
         "idempotency_window_seconds: ", c.idempotency_window_seconds(),
         " is outside 0..", limits::kMaxDurationSeconds));
   }
-  if (c.utc_offset_seconds() < -kMaxUtcOffsetSeconds ||
-      c.utc_offset_seconds() > kMaxUtcOffsetSeconds) {
+  if (c.utc_offset_seconds() < -limits::kMaxUtcOffsetSeconds ||
+      c.utc_offset_seconds() > limits::kMaxUtcOffsetSeconds) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "utc_offset_seconds: ", c.utc_offset_seconds(), " is outside ±18 hours"));
+        "utc_offset_seconds: ", c.utc_offset_seconds(), " is outside ±",
+        limits::kMaxUtcOffsetSeconds, " (18 hours)"));
   }
   absl::TimeZone zone;
   if (!c.time_zone().empty() && !absl::LoadTimeZone(c.time_zone(), &zone)) {

@@ -33,6 +33,12 @@ std::optional<Range> IntegerRange(v1::Bound b) {
     case v1::BOUND_DURATION_SECONDS: return Range{0, limits::kMaxDurationSeconds};
     case v1::BOUND_CENTS: return Range{0, limits::kMaxCents};
     case v1::BOUND_POINTS: return Range{-limits::kMaxPoints, limits::kMaxPoints};
+    case v1::BOUND_ATTACHMENT_BYTES: return Range{0, limits::kMaxAttachmentBytes};
+    case v1::BOUND_CHARACTERS: return Range{0, limits::kMaxCharacters};
+    case v1::BOUND_STRIKE_ID: return Range{0, limits::kMaxStrikeId};
+    case v1::BOUND_MEMBER_NUMBER: return Range{0, limits::kMaxMemberNumber};
+    case v1::BOUND_POLL_CHOICES: return Range{0, limits::kMaxPollOptions};
+    case v1::BOUND_POLL_OPTION: return Range{0, limits::kMaxPollOptions - 1};
     default: return std::nullopt;
   }
 }
@@ -88,13 +94,16 @@ class Gate {
       const int limit = EntryLimit(f->options().GetExtension(v1::entries));
       if (n > limit) return InvalidField(path, absl::StrCat(n, " entries, limit ", limit));
     }
-    if (f->is_map()) return Map(m, f, path, depth);
-    for (int i = 0; i < n; ++i) {
+    if (f->is_map()) {
+      if (absl::Status s = Map(m, f, path, depth); !s.ok()) return s;
+    }
+    for (int i = 0; i < n && !f->is_map(); ++i) {
       if (absl::Status s = Value(m, f, i, absl::StrCat(path, "[", i, "]"), depth); !s.ok()) {
         return s;
       }
     }
-    return absl::OkStatus();
+    // Each entry first, so the message names the one too long if there is one.
+    return bounded_ ? Total(m, f, path) : absl::OkStatus();
   }
 
   // Element `i` of a repeated field, or the singular field when i < 0.
@@ -118,15 +127,16 @@ class Gate {
         return Integer(rep ? r->GetRepeatedInt64(m, f, i) : r->GetInt64(m, f), bound, path);
       case FieldDescriptor::CPPTYPE_INT32:
         return Integer(rep ? r->GetRepeatedInt32(m, f, i) : r->GetInt32(m, f), bound, path);
-      case FieldDescriptor::CPPTYPE_UINT64: {
-        const uint64_t v = rep ? r->GetRepeatedUInt64(m, f, i) : r->GetUInt64(m, f);
-        if (v > static_cast<uint64_t>(INT64_MAX) && IntegerRange(bound).has_value()) {
-          return InvalidField(path, absl::StrCat(v, " is out of range"));
-        }
-        return Integer(static_cast<int64_t>(std::min<uint64_t>(v, INT64_MAX)), bound, path);
-      }
+      case FieldDescriptor::CPPTYPE_UINT64:
+        return Unsigned(rep ? r->GetRepeatedUInt64(m, f, i) : r->GetUInt64(m, f), bound, path);
+      case FieldDescriptor::CPPTYPE_UINT32:
+        return Unsigned(rep ? r->GetRepeatedUInt32(m, f, i) : r->GetUInt32(m, f), bound, path);
       case FieldDescriptor::CPPTYPE_DOUBLE:
         return Real(rep ? r->GetRepeatedDouble(m, f, i) : r->GetDouble(m, f), bound, path);
+      case FieldDescriptor::CPPTYPE_ENUM:
+        if (!bounded_) return absl::OkStatus();  // a config's parts name the value
+        return Declared(rep ? r->GetRepeatedEnumValue(m, f, i) : r->GetEnumValue(m, f), f,
+                        path);
       default:
         return absl::OkStatus();
     }
@@ -174,6 +184,39 @@ class Gate {
       return InvalidField(path, absl::StrCat(s.size(), " bytes, limit ", *limit));
     }
     return CheckUtf8Field(s, path);
+  }
+
+  // The `(total)` bound: the bytes of all of a list's strings (a map's keys
+  // and values) together.
+  static absl::Status Total(const Message& m, const FieldDescriptor* f, absl::string_view path) {
+    const std::optional<size_t> limit = ByteLimit(f->options().GetExtension(v1::total));
+    if (!limit) return absl::OkStatus();
+    const Reflection* r = m.GetReflection();
+    size_t bytes = 0;
+    for (int i = 0; i < r->FieldSize(m, f); ++i) {
+      if (!f->is_map()) {
+        bytes += r->GetRepeatedString(m, f, i).size();
+        continue;
+      }
+      const Message& e = r->GetRepeatedMessage(m, f, i);
+      const Descriptor* entry = f->message_type();
+      bytes += e.GetReflection()->GetString(e, entry->map_key()).size() +
+               e.GetReflection()->GetString(e, entry->map_value()).size();
+    }
+    if (bytes <= *limit) return absl::OkStatus();
+    return InvalidField(path, absl::StrCat(bytes, " bytes in all, limit ", *limit));
+  }
+
+  static absl::Status Unsigned(uint64_t v, v1::Bound bound, absl::string_view path) {
+    const std::optional<Range> range = IntegerRange(bound);
+    if (!range || v <= static_cast<uint64_t>(range->hi)) return absl::OkStatus();
+    return InvalidField(path, absl::StrCat(v, " is outside ", range->lo, "..", range->hi));
+  }
+
+  // Proto3 enums are open: a number no value declares parses, and must stop here.
+  static absl::Status Declared(int v, const FieldDescriptor* f, absl::string_view path) {
+    if (f->enum_type()->FindValueByNumber(v) != nullptr) return absl::OkStatus();
+    return InvalidField(path, absl::StrCat(v, " is not a declared ", f->enum_type()->name()));
   }
 
   static absl::Status Integer(int64_t v, v1::Bound bound, absl::string_view path) {

@@ -1,6 +1,6 @@
-// The one input gate: every string, number and list of an incoming message
-// checked reflectively against the bounds in shequn/limits.h, before any
-// part reads it. Errors are InvalidArgument naming the field path
+// The one input gate: every string, number (signed or not), enum and list of
+// an incoming message checked reflectively against the bounds in
+// shequn/limits.h, before any part reads it. Errors are InvalidArgument naming the field path
 // ("open_poll.options[3]: 300 bytes, limit 256") and the bound.
 //
 // Map fields are checked in key order, so the first error reported is the
@@ -16,9 +16,10 @@
 namespace shequn {
 
 // An event: its serialised size (limits::kMaxEventBytes) first, then every
-// field against its `(shequn.v1.bound)` and `(shequn.v1.entries)`
-// annotations (an unannotated list holds at most limits::kMaxEventEntries
-// entries), every string as UTF-8, and the nesting depth. Required fields
+// field against its `(shequn.v1.bound)`, `(shequn.v1.entries)` and
+// `(shequn.v1.total)` annotations (an unannotated list holds at most
+// limits::kMaxEventEntries entries), every enum against its declared
+// values, every string as UTF-8, and the nesting depth. Required fields
 // and what the values mean are the parts' business. O(size of the event).
 absl::Status CheckEventFields(const v1::Event& event);
 

@@ -72,7 +72,7 @@ absl::Status Membership::CheckMove(const v1::Event& e) const {
 
 absl::Status Membership::CheckSetRole(const v1::Event& e) const {
   const v1::RoleChange& rc = e.set_role();
-  if (rc.role() == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(rc.role())) {
+  if (rc.role() == v1::ROLE_UNSPECIFIED) {
     return InvalidField("set_role.role", "required");
   }
   if (rc.role() == v1::ROLE_OWNER) {

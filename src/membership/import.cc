@@ -27,7 +27,6 @@ absl::Status Membership::CheckImport(const v1::Event& e) const {
   if (!actor.ok()) return actor.status();
   if (im.member().empty()) return InvalidField("import_member.member", "required");
   const v1::Role role = ImportedRole(im);
-  if (!v1::Role_IsValid(role)) return InvalidField("import_member.role", "unknown role");
   if (role == v1::ROLE_OWNER) {
     return InvalidField("import_member.role", "the owner is seated by roles.staff, not imported");
   }
@@ -69,10 +68,6 @@ absl::Status Membership::CheckImportNumber(const v1::ImportMember& im,
                                            std::optional<MemberIndex> existing) const {
   const uint32_t number = im.number();
   if (number == 0) return absl::OkStatus();
-  if (number > limits::kMaxMemberNumber) {
-    return InvalidField("import_member.number",
-                        absl::StrCat(number, " is over the limit of ", limits::kMaxMemberNumber));
-  }
   if (existing.has_value()) {
     const Member& m = members_[*existing];
     if (m.number != 0 && m.number != number) {

@@ -19,7 +19,6 @@ namespace {
 // adjustment) at most a million such amounts, far from int64's end.
 constexpr int64_t kDefaultMaxAdjustment = 1'000'000;
 constexpr int64_t kDayMs = 86'400'000;
-constexpr int64_t kMaxDurationDays = limits::kMaxDurationSeconds / 86'400;
 
 absl::Status CheckAmount(int64_t v, int64_t lo, absl::string_view path) {
   if (v < lo || v > limits::kMaxRulePoints) {
@@ -107,12 +106,12 @@ absl::Status ValidateCheckInsAndTasks(const v1::PointsConfig& p) {
   for (int i = 0; i < p.check_in().streak_bonuses_size(); ++i) {
     const v1::StreakBonus& b = p.check_in().streak_bonuses(i);
     const std::string at = absl::StrCat("points.check_in.streak_bonuses[", i, "]");
-    if (auto s = CheckRange(b.days(), 1, kMaxDurationDays, absl::StrCat(at, ".days")); !s.ok()) {
+    if (auto s = CheckRange(b.days(), 1, limits::kMaxDurationDays, absl::StrCat(at, ".days")); !s.ok()) {
       return s;
     }
     if (auto s = CheckAmount(b.points(), 1, absl::StrCat(at, ".points")); !s.ok()) return s;
   }
-  if (auto s = CheckRange(p.check_in().make_up_max_days_back(), 0, 366,
+  if (auto s = CheckRange(p.check_in().make_up_max_days_back(), 0, limits::kMaxMakeUpDays,
                           "points.check_in.make_up_max_days_back");
       !s.ok()) {
     return s;
@@ -121,7 +120,7 @@ absl::Status ValidateCheckInsAndTasks(const v1::PointsConfig& p) {
     return InvalidField("points.tasks.graduate_on_completion",
                         "needs graduation_tasks (what completion means)");
   }
-  return CheckRange(p.tasks().late_window_seconds(), 0, 366 * 86400,
+  return CheckRange(p.tasks().late_window_seconds(), 0, limits::kMaxLateWindowSeconds,
                     "points.tasks.late_window_seconds");
 }
 
@@ -142,8 +141,9 @@ absl::Status ValidateAwards(const v1::CommunityConfig& c) {
     if (a.scope() == v1::SCOPE_TEAM && c.teams().names_size() == 0) {
       return InvalidField(absl::StrCat(at, ".scope"), "SCOPE_TEAM needs teams.names");
     }
-    if (a.top_n() == 0 || a.top_n() > 10000) {
-      return InvalidField(absl::StrCat(at, ".top_n"), "must be in [1, 10000]");
+    if (auto s = CheckRange(a.top_n(), 1, limits::kMaxAwardPlaces, absl::StrCat(at, ".top_n"));
+        !s.ok()) {
+      return s;
     }
     for (int j = 0; j < a.points_by_place_size(); ++j) {
       if (auto s = CheckAmount(a.points_by_place(j), 0,
@@ -177,7 +177,7 @@ absl::Status ValidateOthers(const v1::CommunityConfig& c) {
         !s.ok()) {
       return s;
     }
-    if (auto s = CheckRange(e.warn_before_seconds(), 0, 31 * 86400,
+    if (auto s = CheckRange(e.warn_before_seconds(), 0, limits::kMaxEliminationWarningSeconds,
                             "points.elimination.warn_before_seconds");
         !s.ok()) {
       return s;
@@ -192,10 +192,10 @@ absl::Status ValidateOthers(const v1::CommunityConfig& c) {
     }
   }
   const std::tuple<int64_t, int64_t, absl::string_view> bounded[] = {
-      {p.expiry().expire_after_days(), kMaxDurationDays, "points.expiry.expire_after_days"},
+      {p.expiry().expire_after_days(), limits::kMaxDurationDays, "points.expiry.expire_after_days"},
       {p.max_adjustment(), limits::kMaxPoints, "points.max_adjustment"},
       {p.decay().percent(), 100, "points.decay.percent"},
-      {p.decay().period_days(), kMaxDurationDays, "points.decay.period_days"},
+      {p.decay().period_days(), limits::kMaxDurationDays, "points.decay.period_days"},
   };
   for (const auto& [value, max, path] : bounded) {
     if (auto s = CheckRange(value, 0, max, path); !s.ok()) return s;

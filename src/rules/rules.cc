@@ -145,7 +145,6 @@ absl::Status Rules::CheckMessage(const v1::Event& e) const {
     return absl::AlreadyExistsError(
         absl::StrCat("message.message_id: message '", msg.message_id(), "' was seen before"));
   }
-  if (!v1::MessageKind_IsValid(msg.kind())) return InvalidField("message.kind", "unknown kind");
   return absl::OkStatus();
 }
 
@@ -173,7 +172,7 @@ absl::Status Rules::CheckReport(const v1::Event& e) const {
 
 absl::Status Rules::CheckSanction(const v1::Event& e) const {
   const v1::Sanction& s = e.sanction();
-  if (s.kind() == v1::SANCTION_KIND_UNSPECIFIED || !v1::SanctionKind_IsValid(s.kind())) {
+  if (s.kind() == v1::SANCTION_KIND_UNSPECIFIED) {
     return InvalidField("sanction.kind", "required (warn, mute or unmute)");
   }
   absl::StatusOr<MemberIndex> target = members_.ActiveMember(s.member(), "sanction.member");

@@ -325,7 +325,11 @@ absl::Status ValidateRulesConfig(const v1::RulesConfig& c) {
     if (absl::Status s = ValidateExemption(rule.exempt(), at + ".exempt"); !s.ok()) return s;
   }
   const v1::FloodRule& f = c.flood();
-  if (f.max_messages() > 1000) return InvalidField("rules.flood.max_messages", "at most 1000");
+  if (absl::Status s = CheckRange(f.max_messages(), 0, limits::kMaxFloodMessages,
+                                  "rules.flood.max_messages");
+      !s.ok()) {
+    return s;
+  }
   if (f.max_messages() > 0 && f.window_seconds() <= 0) {
     return InvalidField("rules.flood.window_seconds", "must be positive when max_messages is set");
   }

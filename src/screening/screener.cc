@@ -144,10 +144,10 @@ class ImplBuilder {
       impl_->skipped.push_back(absl::StrCat(at, ": empty after normalisation"));
       return absl::OkStatus();
     }
-    if (letters > kMaxWordCodePoints) {
+    if (letters > limits::kMaxWordCodePoints) {
       return absl::InvalidArgumentError(absl::StrCat(
           at, ": ", letters, " code points after normalisation, limit ",
-          kMaxWordCodePoints));
+          limits::kMaxWordCodePoints));
     }
     entry.lead = !substring && is_alnum(key.chars[first]);
     entry.trail = !substring && is_alnum(key.chars[last - 1]);
@@ -198,9 +198,9 @@ class ImplBuilder {
 
 absl::Status CheckCategory(const std::string& path, absl::string_view name) {
   if (name.empty()) return absl::InvalidArgumentError(path + ": empty");
-  if (name.size() > kMaxCategoryBytes) {
+  if (name.size() > limits::kMaxCategoryBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
-        path, ": ", name.size(), " bytes, limit ", kMaxCategoryBytes));
+        path, ": ", name.size(), " bytes, limit ", limits::kMaxCategoryBytes));
   }
   if (text::FirstInvalidUtf8(name).has_value()) {
     return absl::InvalidArgumentError(path + ": invalid UTF-8");
@@ -289,15 +289,15 @@ size_t TotalEntries(const ScreenerOptions& options) {
 }  // namespace
 
 absl::StatusOr<Screener> Screener::Create(const ScreenerOptions& options) {
-  if (const size_t total = TotalEntries(options); total > kMaxWords) {
+  if (const size_t total = TotalEntries(options); total > limits::kMaxWords) {
     return absl::InvalidArgumentError(
         absl::StrCat("word_lists: ", total,
-                     " words and whitelist entries, limit ", kMaxWords));
+                     " words and whitelist entries, limit ", limits::kMaxWords));
   }
-  if (options.max_text_bytes == 0 || options.max_text_bytes > UINT32_MAX) {
+  if (options.max_text_bytes == 0 || options.max_text_bytes > limits::kMaxScreenedTextBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         "max_text_bytes: ", options.max_text_bytes, ", must be in 1..",
-        UINT32_MAX));
+        limits::kMaxScreenedTextBytes));
   }
   auto impl = std::make_unique<screening::ScreenerData>();
   impl->max_text_bytes = static_cast<uint32_t>(options.max_text_bytes);
@@ -404,7 +404,7 @@ class Scan {
   }
 
  private:
-  // Keys hold at most kMaxWordCodePoints characters and a boundary between
+  // Keys hold at most limits::kMaxWordCodePoints characters and a boundary between
   // each: the ring keeps the last kRing key characters.
   static constexpr size_t kRing = 256;
 

@@ -105,8 +105,13 @@ absl::Status Segments::Check(const v1::Event& e) const {
         return InvalidField("tag.tag",
                             absl::StrCat("at most ", limits::kMaxTagCodePoints, " characters"));
       }
-      if (!t.remove() && !d_.tag_ids.contains(t.tag()) && d_.tag_names.size() >= UINT16_MAX) {
-        return absl::ResourceExhaustedError("tag.tag: too many distinct tags (65535)");
+      // Only a community that lists no tags can get here: segments.tags is
+      // held to the same limit.
+      if (!t.remove() && !d_.tag_ids.contains(t.tag()) &&
+          d_.tag_names.size() >= static_cast<size_t>(limits::kMaxTags)) {
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "tag.tag: '", t.tag(), "' would be distinct tag ", limits::kMaxTags + 1, ", limit ",
+            limits::kMaxTags, " (list the tags in segments.tags)"));
       }
       return members_.AuthorizeOperator(e, OperatorAct::kTag, target);
     }

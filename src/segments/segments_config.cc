@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "base/field_errors.h"
 #include "segments/predicate.h"
@@ -11,8 +12,6 @@
 
 namespace shequn::segments {
 namespace {
-
-constexpr int64_t kMaxDurationDays = limits::kMaxDurationSeconds / 86'400;
 
 absl::Status CheckWindow(int32_t days, int longest, const std::string& path) {
   if (days < 0) return InvalidField(path, absl::StrCat("must not be negative, got ", days));
@@ -39,17 +38,22 @@ absl::Status ValidateWindows(const v1::SegmentsConfig& c) {
 }
 
 absl::Status ValidateSeed(const v1::SeedConfig& seed) {
-  if (absl::Status st = CheckRange(seed.first_days(), 0, kMaxDurationDays, "segments.seed.first_days");
+  if (absl::Status st = CheckRange(seed.first_days(), 0, limits::kMaxDurationDays, "segments.seed.first_days");
       !st.ok()) {
     return st;
   }
   for (const auto& [v, name] : {std::pair{seed.in_group_weight(), "in_group_weight"},
                                 std::pair{seed.product_weight(), "product_weight"}}) {
-    if (!std::isfinite(v) || std::fabs(v) > 1e6) {
-      return InvalidField(absl::StrCat("segments.seed.", name), "must be finite, at most 1e6");
+    if (!std::isfinite(v) || std::fabs(v) > limits::kMaxConfigFactor) {
+      return InvalidField(absl::StrCat("segments.seed.", name),
+                          absl::StrCat("must be finite, at most ", limits::kMaxConfigFactor));
     }
   }
-  if (seed.group_size() > 10000) return InvalidField("segments.seed.group_size", "at most 10000");
+  if (absl::Status st = CheckRange(seed.group_size(), 0, limits::kMaxSeedGroupSize,
+                                   "segments.seed.group_size");
+      !st.ok()) {
+    return st;
+  }
   for (int i = 0; i < seed.checkpoints_size(); ++i) {
     const std::string at = absl::StrCat("segments.seed.checkpoints[", i, "]");
     if (seed.checkpoints(i).empty()) return InvalidField(at, "must not be empty");
@@ -63,8 +67,9 @@ absl::Status ValidateSeed(const v1::SeedConfig& seed) {
 // `resolved` has the defaults applied, so the level order is checked as it
 // will be used.
 absl::Status ValidateOrbit(const v1::OrbitConfig& orbit, const v1::OrbitConfig& resolved) {
-  if (!(orbit.half_life_days() >= 0 && orbit.half_life_days() <= 3650)) {
-    return InvalidField("segments.orbit.half_life_days", "must be in [0, 3650]");
+  if (!(orbit.half_life_days() >= 0 && orbit.half_life_days() <= limits::kMaxDurationDays)) {
+    return InvalidField("segments.orbit.half_life_days",
+                        absl::StrCat("must be in [0, ", limits::kMaxDurationDays, "]"));
   }
   if (!(orbit.level1_love() >= 0) || !(orbit.level2_love() >= 0) ||
       resolved.level1_love() < resolved.level2_love()) {
@@ -81,7 +86,7 @@ absl::Status ValidateRfm(const v1::RfmConfig& rfm) {
     return InvalidField("segments.rfm", "each threshold list has exactly 4 entries (or none)");
   }
   for (int i = 0; i < rfm.recency_days_size(); ++i) {
-    if (absl::Status st = CheckRange(rfm.recency_days(i), 0, kMaxDurationDays,
+    if (absl::Status st = CheckRange(rfm.recency_days(i), 0, limits::kMaxDurationDays,
                                      absl::StrCat("segments.rfm.recency_days[", i, "]"));
         !st.ok()) {
       return st;
@@ -98,13 +103,18 @@ absl::Status ValidateRfm(const v1::RfmConfig& rfm) {
 }
 
 absl::Status ValidateTags(const v1::SegmentsConfig& c) {
+  if (c.tags_size() > limits::kMaxTags) {
+    return InvalidField("segments.tags",
+                        absl::StrCat(c.tags_size(), " tags, limit ", limits::kMaxTags));
+  }
+  // A set, not a pairwise comparison: at kMaxTags tags that was 2·10^9
+  // comparisons, half a minute for one hostile config.
+  absl::flat_hash_set<absl::string_view> seen;
   for (int i = 0; i < c.tags_size(); ++i) {
     const std::string at = absl::StrCat("segments.tags[", i, "]");
     if (c.tags(i).empty()) return InvalidField(at, "must not be empty");
-    for (int j = 0; j < i; ++j) {
-      if (c.tags(j) == c.tags(i)) {
-        return InvalidField(at, absl::StrCat("duplicate tag '", c.tags(i), "'"));
-      }
+    if (!seen.insert(c.tags(i)).second) {
+      return InvalidField(at, absl::StrCat("duplicate tag '", c.tags(i), "'"));
     }
   }
   return absl::OkStatus();
@@ -144,7 +154,10 @@ absl::Status ValidateHealth(const v1::HealthStandard& h, int longest, const std:
       {h.min_reactions_per_member(), "min_reactions_per_member"},
       {h.max_messages_per_member_day(), "max_messages_per_member_day"}};
   for (const auto& [v, name] : rates) {
-    if (!(v >= 0 && v <= 1e6)) return InvalidField(absl::StrCat(at, ".", name), "must be in [0, 1e6]");
+    if (!(v >= 0 && v <= limits::kMaxConfigFactor)) {
+      return InvalidField(absl::StrCat(at, ".", name),
+                          absl::StrCat("must be in [0, ", limits::kMaxConfigFactor, "]"));
+    }
   }
   return CheckRange(h.max_median_first_answer_seconds(), 0, limits::kMaxDurationSeconds,
                     at + ".max_median_first_answer_seconds");
@@ -174,8 +187,9 @@ absl::Status ValidateDyingAndRisk(const v1::SegmentsConfig& c, int longest) {
   if (!(c.dying().max_participation_rate() >= 0 && c.dying().max_participation_rate() <= 1)) {
     return InvalidField("segments.dying.max_participation_rate", "must be in [0, 1]");
   }
-  if (!(c.risk().spike_ratio() >= 0 && c.risk().spike_ratio() <= 1e6)) {
-    return InvalidField("segments.risk.spike_ratio", "must be in [0, 1e6]");
+  if (!(c.risk().spike_ratio() >= 0 && c.risk().spike_ratio() <= limits::kMaxConfigFactor)) {
+    return InvalidField("segments.risk.spike_ratio",
+                        absl::StrCat("must be in [0, ", limits::kMaxConfigFactor, "]"));
   }
   const uint32_t groups = c.risk().member_min_groups();
   if (groups != 0 && (groups < 2 || groups > static_cast<uint32_t>(limits::kMaxGroups))) {

@@ -6,12 +6,17 @@
 #include "absl/strings/str_cat.h"
 #include "base/field_errors.h"
 #include "segments/segments.h"
+#include "shequn/limits.h"
 
 namespace shequn::segments {
 namespace {
 
 absl::Status LoadTagNames(const v1::SegmentsState& state, std::vector<std::string>& names,
                           absl::flat_hash_map<std::string, uint32_t>& ids) {
+  if (state.tags_size() > limits::kMaxTags) {
+    return InvalidField("segments.tags",
+                        absl::StrCat(state.tags_size(), " tags, limit ", limits::kMaxTags));
+  }
   names.assign(state.tags().begin(), state.tags().end());
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i].empty() || !ids.emplace(names[i], i).second) {

@@ -18,6 +18,7 @@
 #include "google/protobuf/text_format.h"
 #include "shequn/engine.h"
 #include "shequn/engine_testing.h"
+#include "shequn/text_format.h"
 #include "support/invariants.h"
 #include "support/random_events.h"
 
@@ -53,17 +54,10 @@ inline void RequireRefusal(const absl::Status& s, absl::string_view where) {
   Require(!s.message().empty(), where, "a refusal without a message");
 }
 
-class SilentErrors : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int, int, const std::string&) override {}
-  void AddWarning(int, int, const std::string&) override {}
-};
-
+// Depth-limited like every text parse in the project: the config fuzzer's
+// inputs may nest 10,000 levels.
 inline bool ParseText(absl::string_view text, google::protobuf::Message* message) {
-  SilentErrors errors;
-  google::protobuf::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&errors);
-  return parser.ParseFromString(std::string(text), message);
+  return ParseTextFormat(text, message).ok();
 }
 
 // Protobuf logs parse failures (invalid UTF-8 in a string field) to stderr;

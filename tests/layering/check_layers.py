@@ -11,8 +11,10 @@ and its own part:
   2 points      src/points/, shequn/leaderboard.h
   2 segments    src/segments/ (with health)
   3 engine      src/engine/, shequn/engine.h, shequn/engine_testing.h
+  4 hosts       shequn/text_format.h: for hosts and tools, never the library
 Parts of the same layer do not include each other: they talk through the
-engine. Usage: check_layers.py PROJECT_ROOT
+engine. The library reads no text format: nothing in src/ or include/shequn/
+but text_format.h includes protobuf's text_format.h. Usage: check_layers.py PROJECT_ROOT
 """
 import pathlib
 import re
@@ -26,7 +28,9 @@ PARTS = [  # (part, layer, source folder, public headers)
     ("points", 2, "points", ["leaderboard.h"]),
     ("segments", 2, "segments", []),
     ("engine", 3, "engine", ["engine.h", "engine_testing.h"]),
+    ("hosts", 4, "hosts", ["text_format.h"]),  # no src/hosts/: above the library
 ]
+TEXT_FORMAT = "google/protobuf/text_format.h"
 
 
 def part_of_include(name):
@@ -59,6 +63,10 @@ def main():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             m = re.match(r'\s*#\s*include\s+[<"]([^>"]+)[>"]', line)
             if not m:
+                continue
+            if m.group(1) == TEXT_FORMAT and here[0] != "hosts":
+                problems.append(f"{path.relative_to(root)}:{number}: the library includes "
+                                f"{TEXT_FORMAT} (text is the hosts': shequn/text_format.h)")
                 continue
             there = part_of_include(m.group(1))
             if there is None or there[0] == here[0]:

@@ -172,7 +172,7 @@ TEST(ProductGroup, ABadConfigIsRefusedNamingTheField) {
        }) {
     v1::CommunityConfig config = ProductGroup();
     config.clear_points();
-    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text, config.mutable_points()));
+    ASSERT_TRUE(ParseTextFormat(text, config.mutable_points()).ok());
     absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Create(config);
     ASSERT_FALSE(engine.ok()) << text;
     EXPECT_TRUE(absl::StrContains(engine.status().message(), field)) << engine.status();

@@ -47,7 +47,7 @@ constexpr absl::string_view kPoints = R"pb(
 v1::CommunityConfig Config(bool live) {
   v1::CommunityConfig c = ParseConfig(kChurning);
   v1::PointsConfig p;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(std::string(kPoints), &p));
+  EXPECT_TRUE(ParseTextFormat(kPoints, &p).ok());
   *c.mutable_points() = p;
   if (live) {
     // Every period, metric and scope live (30 boards).

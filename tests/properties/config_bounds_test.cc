@@ -18,12 +18,11 @@ namespace {
 using ::shequn::testing::ParseConfig;
 using ::testing::HasSubstr;
 
-// The points part's bounds (src/points/points.cc): one amount, and a total
-// of many (a cap, a threshold, the largest adjustment).
-constexpr int64_t kMaxAmount = 1'000'000;
-constexpr int64_t kMaxTotal = 1'000'000'000'000;
-constexpr int64_t kMaxDurationDays = limits::kMaxDurationSeconds / 86'400;
-constexpr int64_t kDaySeconds = 86'400;
+// Every bound is shequn/limits.h's: one amount a rule names, and a total of
+// many (a cap, a threshold, the largest adjustment).
+constexpr int64_t kMaxAmount = limits::kMaxRulePoints;
+constexpr int64_t kMaxTotal = limits::kMaxPoints;
+constexpr int64_t kMaxDurationDays = limits::kMaxDurationDays;
 
 // A community using every section the table touches, each field at an
 // ordinary value.
@@ -141,13 +140,13 @@ const Bound kBounds[] = {
      [](v1::CommunityConfig& c, int64_t v) {
        c.mutable_points()->mutable_check_in()->mutable_streak_bonuses(0)->set_points(v);
      }},
-    {"points.check_in.make_up_max_days_back", 0, 366, Width::kUint32,
+    {"points.check_in.make_up_max_days_back", 0, limits::kMaxMakeUpDays, Width::kUint32,
      [](v1::CommunityConfig& c, int64_t v) {
        c.mutable_points()->mutable_check_in()->set_make_up_max_days_back(static_cast<uint32_t>(v));
      }},
-    {"points.tasks.late_window_seconds", 0, 366 * kDaySeconds, Width::kInt64,
+    {"points.tasks.late_window_seconds", 0, limits::kMaxLateWindowSeconds, Width::kInt64,
      [](v1::CommunityConfig& c, int64_t v) { c.mutable_points()->mutable_tasks()->set_late_window_seconds(v); }},
-    {"points.awards[0].top_n", 1, 10'000, Width::kUint32,
+    {"points.awards[0].top_n", 1, limits::kMaxAwardPlaces, Width::kUint32,
      [](v1::CommunityConfig& c, int64_t v) {
        c.mutable_points()->mutable_awards(0)->set_top_n(static_cast<uint32_t>(v));
      }},
@@ -160,7 +159,7 @@ const Bound kBounds[] = {
     // Period points go negative with deductions, and so may this threshold.
     {"points.elimination.below_points", -kMaxTotal, kMaxTotal, Width::kInt64,
      [](v1::CommunityConfig& c, int64_t v) { c.mutable_points()->mutable_elimination()->set_below_points(v); }},
-    {"points.elimination.warn_before_seconds", 0, 31 * kDaySeconds, Width::kInt64,
+    {"points.elimination.warn_before_seconds", 0, limits::kMaxEliminationWarningSeconds, Width::kInt64,
      [](v1::CommunityConfig& c, int64_t v) {
        c.mutable_points()->mutable_elimination()->set_warn_before_seconds(v);
      }},
@@ -180,7 +179,18 @@ const Bound kBounds[] = {
      [](v1::CommunityConfig& c, int64_t v) {
        c.mutable_points()->mutable_decay()->set_period_days(static_cast<uint32_t>(v));
      }},
+    {"rules.flood.max_messages", 0, limits::kMaxFloodMessages, Width::kUint32,
+     [](v1::CommunityConfig& c, int64_t v) {
+       c.mutable_rules()->mutable_flood()->set_max_messages(static_cast<uint32_t>(v));
+     }},
+    {"utc_offset_seconds", -limits::kMaxUtcOffsetSeconds, limits::kMaxUtcOffsetSeconds,
+     Width::kInt32,
+     [](v1::CommunityConfig& c, int64_t v) { c.set_utc_offset_seconds(static_cast<int32_t>(v)); }},
     // segments
+    {"segments.seed.group_size", 0, limits::kMaxSeedGroupSize, Width::kUint32,
+     [](v1::CommunityConfig& c, int64_t v) {
+       c.mutable_segments()->mutable_seed()->set_group_size(static_cast<uint32_t>(v));
+     }},
     {"segments.seed.first_days", 0, kMaxDurationDays, Width::kInt32,
      [](v1::CommunityConfig& c, int64_t v) {
        c.mutable_segments()->mutable_seed()->set_first_days(static_cast<int32_t>(v));
@@ -242,7 +252,7 @@ TEST(ConfigBounds, TheLargestAndSmallestValuesOfEachTypeAreRefused) {
       case Width::kInt32:
         ExpectRefused(b, std::numeric_limits<int32_t>::max());
         ExpectRefused(b, std::numeric_limits<int32_t>::min());
-        ExpectRefused(b, -1);
+        if (b.min == 0) ExpectRefused(b, -1);
         break;
       case Width::kUint32:
         ExpectRefused(b, std::numeric_limits<uint32_t>::max());

@@ -2,6 +2,7 @@
 // it with InvalidArgument naming the field, changes nothing, and answers
 // promptly (these tests finish in well under a second each; no timing is
 // asserted, a quadratic path would simply make them hang).
+#include <cmath>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -293,6 +294,77 @@ TEST(Limits, HostileSnapshotsAreRefusedNamingTheField) {
   m->set_team("a");
   EXPECT_THAT(Engine::Restore(config, testing::Resealed(snap)).status().message(),
               HasSubstr("membership.members[2].team"));
+}
+
+// The tag limit is met when the config is read: a community that lists its
+// tags can never reach it at event time.
+TEST(Limits, AConfigListingMoreTagsThanTheLimitIsRefused) {
+  v1::CommunityConfig config = Busy();
+  for (int i = 0; i <= limits::kMaxTags; ++i) config.mutable_segments()->add_tags(absl::StrCat("t", i));
+  ExpectConfigRefused(config, absl::StrCat("segments.tags: ", limits::kMaxTags + 1,
+                                           " tags, limit ", limits::kMaxTags));
+  config.mutable_segments()->mutable_tags()->RemoveLast();
+  EXPECT_TRUE(Engine::Create(config).ok());
+}
+
+// A community that lists no tags (any tag) meets it at the first tag past it,
+// refused naming the limit and the way out; a snapshot past it is refused.
+TEST(Limits, ACommunityTaggingFreelyStopsAtTheTagLimit) {
+  const v1::CommunityConfig config = Busy();
+  auto engine = Engine::Create(config);
+  ASSERT_TRUE(engine.ok());
+  v1::CommunitySnapshot snap = (*engine)->Snapshot();
+  for (int i = 0; i < limits::kMaxTags; ++i) snap.mutable_segments()->add_tags(absl::StrCat("t", i));
+  absl::StatusOr<std::unique_ptr<Engine>> full = Engine::Restore(config, testing::Resealed(snap));
+  ASSERT_TRUE(full.ok()) << full.status();
+  Community c(config);
+  c.ReplaceEngine(*std::move(full));
+  v1::Event tag = c.Make("owner");
+  tag.mutable_tag()->set_member("owner");
+  tag.mutable_tag()->set_tag("t7");
+  c.Must(tag);  // a tag already in use
+  tag = c.Make("owner");
+  tag.mutable_tag()->set_member("owner");
+  tag.mutable_tag()->set_tag("one-too-many");
+  c.ExpectRejected(tag, Code::kResourceExhausted,
+                   absl::StrCat("tag.tag: 'one-too-many' would be distinct tag ",
+                                limits::kMaxTags + 1, ", limit ", limits::kMaxTags));
+
+  snap.mutable_segments()->add_tags("past");
+  EXPECT_THAT(Engine::Restore(config, testing::Resealed(snap)).status().message(),
+              HasSubstr(absl::StrCat("segments.tags: ", limits::kMaxTags + 1, " tags, limit ",
+                                     limits::kMaxTags)));
+}
+
+TEST(Limits, TheSegmentsFactorsAndHalfLifeAreBounded) {
+  const struct {
+    const char* field;
+    void (*set)(v1::CommunityConfig&, double);
+  } cases[] = {
+      {"segments.seed.in_group_weight",
+       [](v1::CommunityConfig& c, double v) { c.mutable_segments()->mutable_seed()->set_in_group_weight(v); }},
+      {"segments.seed.product_weight",
+       [](v1::CommunityConfig& c, double v) { c.mutable_segments()->mutable_seed()->set_product_weight(v); }},
+      {"segments.health.min_shares_per_member",
+       [](v1::CommunityConfig& c, double v) {
+         c.mutable_segments()->mutable_health()->set_min_shares_per_member(v);
+       }},
+      {"segments.risk.spike_ratio",
+       [](v1::CommunityConfig& c, double v) { c.mutable_segments()->mutable_risk()->set_spike_ratio(v); }},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(k.field);
+    v1::CommunityConfig config = Busy();
+    k.set(config, limits::kMaxConfigFactor);
+    EXPECT_TRUE(Engine::Create(config).ok()) << Engine::Create(config).status();
+    k.set(config, std::nextafter(limits::kMaxConfigFactor, 2 * limits::kMaxConfigFactor));
+    ExpectConfigRefused(config, k.field);
+  }
+  v1::CommunityConfig config = Busy();
+  config.mutable_segments()->mutable_orbit()->set_half_life_days(limits::kMaxDurationDays);
+  EXPECT_TRUE(Engine::Create(config).ok());
+  config.mutable_segments()->mutable_orbit()->set_half_life_days(limits::kMaxDurationDays + 0.5);
+  ExpectConfigRefused(config, "segments.orbit.half_life_days");
 }
 
 TEST(Limits, OverflowGroupsStopAtTheGroupLimitAndApplicantsWait) {

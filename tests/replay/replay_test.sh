@@ -37,6 +37,20 @@ printf 'id: "x"\n' >"$tmp/bad.textproto"
 expect "an invalid config exits 2" test "$code" -eq 2
 expect "and names the field" grep -q "groups: at least one group is required" "$tmp/err"
 
+# A hostile config: a segment predicate nested 10,000 deep once overflowed
+# the stack inside protobuf's text parser.
+{
+  printf 'id: "deep" groups { id: "g" stage: FUNNEL_STAGE_RETENTION }\n'
+  printf 'segments { segments { name: "deep" predicate { '
+  for _ in $(seq 10000); do printf 'not { '; done
+  printf 'tag: "vip" '
+  for _ in $(seq 10003); do printf '} '; done
+  printf '\n'
+} >"$tmp/deep.textproto"
+"$replay" --config "$tmp/deep.textproto" --events "$events" >/dev/null 2>"$tmp/err"; code=$?
+expect "a config nested 10,000 deep exits 2, no crash" test "$code" -eq 2
+expect "and says what was too deep" grep -q "deep.textproto: CommunityConfig: line 2 column .*: field 'not' nests deeper than 100 levels" "$tmp/err"
+
 printf '{"id":"a","timeMs":"1","actor":"x","apply":{}}\n{"id": broken\n' >"$tmp/bad.jsonl"
 "$replay" --config "$config" --events "$tmp/bad.jsonl" >/dev/null 2>"$tmp/err"; code=$?
 expect "an unreadable log exits 3" test "$code" -eq 3

@@ -426,7 +426,7 @@ TEST(ScreeningConfig, UnknownDetector) {
 
 TEST(ScreeningConfig, TooManyWords) {
   ScreenerOptions options;
-  options.word_lists = {{"abuse", std::vector<std::string>(kMaxWords, "x")}};
+  options.word_lists = {{"abuse", std::vector<std::string>(limits::kMaxWords, "x")}};
   options.whitelist = {"y"};
   EXPECT_THAT(CreateError(options).message(),
               HasSubstr("word_lists: 200001 words and whitelist entries, "

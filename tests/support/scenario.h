@@ -13,24 +13,24 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
-#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "shequn/engine.h"
+#include "shequn/text_format.h"
 #include "support/clock.h"
 
 namespace shequn::testing {
 
 inline v1::CommunityConfig ParseConfig(absl::string_view text) {
   v1::CommunityConfig config;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(std::string(text), &config))
-      << text;
+  const absl::Status parsed = ParseTextFormat(text, &config);
+  EXPECT_TRUE(parsed.ok()) << parsed << "\n" << text;
   return config;
 }
 
 inline v1::Event ParseEvent(absl::string_view text) {
   v1::Event event;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(std::string(text), &event))
-      << text;
+  const absl::Status parsed = ParseTextFormat(text, &event);
+  EXPECT_TRUE(parsed.ok()) << parsed << "\n" << text;
   return event;
 }
 
