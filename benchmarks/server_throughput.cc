@@ -27,6 +27,7 @@
 #include "server/server_process.h"
 #include "shequn/engine.h"
 #include "shequn/v1/service.grpc.pb.h"
+#include "shequn/text_format.h"
 #include "support/random_events.h"
 
 namespace {
@@ -39,8 +40,7 @@ constexpr char kToken[] = "benchmark-token-0123456789";
 
 shequn::v1::CommunityConfig Config() {
   shequn::v1::CommunityConfig config;
-  google::protobuf::TextFormat::ParseFromString(std::string(shequn::testing::kAllPartsCommunity),
-                                                &config);
+  if (!shequn::ParseTextFormat(shequn::testing::kAllPartsCommunity, &config).ok()) std::abort();
   return config;
 }
 

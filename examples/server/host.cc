@@ -18,6 +18,7 @@
 #include "google/protobuf/text_format.h"
 #include "shequn/engine.h"
 #include "shequn/limits.h"
+#include "shequn/text_format.h"
 
 namespace shequn::server {
 namespace {
@@ -46,8 +47,9 @@ absl::StatusOr<v1::CommunityConfig> LoadPreset(const std::vector<std::string>& d
     std::stringstream text;
     text << in.rdbuf();
     v1::CommunityConfig config;
-    if (!google::protobuf::TextFormat::ParseFromString(text.str(), &config)) {
-      return absl::InternalError(absl::StrCat("preset: '", name, "' does not parse"));
+    if (absl::Status parsed = ParseTextFormat(text.str(), &config); !parsed.ok()) {
+      return absl::InternalError(
+          absl::StrCat("preset: '", name, "' does not parse: ", parsed.message()));
     }
     return config;
   }

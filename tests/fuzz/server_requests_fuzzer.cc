@@ -21,6 +21,7 @@
 #include "host.h"
 #include "sqlite_store.h"
 #include "support/random_events.h"
+#include "shequn/text_format.h"
 
 namespace {
 
@@ -103,8 +104,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!host.ok()) std::abort();
     shequn::v1::CreateCommunityRequest create;
     create.set_community_id("c");
-    google::protobuf::TextFormat::ParseFromString(std::string(shequn::testing::kAllPartsCommunity),
-                                                  create.mutable_config());
+    if (!shequn::ParseTextFormat(shequn::testing::kAllPartsCommunity, create.mutable_config()).ok()) {
+      std::abort();
+    }
     if (!(*host)->Create(create).ok()) std::abort();
 
     size_t at = 0;

@@ -31,6 +31,7 @@
 #include "google/protobuf/text_format.h"
 #include "shequn/engine.h"
 #include "shequn/v1/service.grpc.pb.h"
+#include "shequn/text_format.h"
 #include "server/server_process.h"
 #include "support/random_events.h"
 
@@ -61,7 +62,7 @@ struct Community {
 
 std::vector<Community> InProcessRun() {
   v1::CommunityConfig config;
-  google::protobuf::TextFormat::ParseFromString(std::string(testing::kAllPartsCommunity), &config);
+  EXPECT_TRUE(ParseTextFormat(testing::kAllPartsCommunity, &config).ok());
   std::vector<Community> out(kCommunities);
   for (int c = 0; c < kCommunities; ++c) {
     Community& community = out[c];
@@ -140,8 +141,7 @@ TEST(CrashRecovery, KilledServerLosesNoAcknowledgedEventAndAppliesNoneTwice) {
   for (const Community& c : communities) {
     v1::CreateCommunityRequest r;
     r.set_community_id(c.id);
-    google::protobuf::TextFormat::ParseFromString(std::string(testing::kAllPartsCommunity),
-                                                  r.mutable_config());
+    EXPECT_TRUE(ParseTextFormat(testing::kAllPartsCommunity, r.mutable_config()).ok());
     grpc::ClientContext ctx;
     Authorize(ctx);
     v1::CommunityInfo info;
