@@ -79,7 +79,8 @@ TEST(ExplicitZero, AMinimumOfZeroSharesIsMetByAGroupThatSharesNothing) {
   Community c(Fans("health { min_shares_per_member: 0 }"));
   for (const char* m : {"a", "b", "d"}) c.Join(m);
   Post(c, "a", "hello");
-  const v1::HealthCheck* shares = Check(c.engine().Report(c.now()), "min_shares_per_member");
+  const v1::Report report = c.engine().Report(c.now());
+  const v1::HealthCheck* shares = Check(report, "min_shares_per_member");
   ASSERT_NE(shares, nullptr);
   EXPECT_EQ(shares->target(), 0);
   EXPECT_TRUE(shares->met());
@@ -89,7 +90,8 @@ TEST(ExplicitZero, AnUnsetMinimumOfSharesIsMissedByAGroupThatSharesNothing) {
   Community c(Fans(""));
   for (const char* m : {"a", "b", "d"}) c.Join(m);
   Post(c, "a", "hello");
-  const v1::HealthCheck* shares = Check(c.engine().Report(c.now()), "min_shares_per_member");
+  const v1::Report report = c.engine().Report(c.now());
+  const v1::HealthCheck* shares = Check(report, "min_shares_per_member");
   ASSERT_NE(shares, nullptr);
   EXPECT_DOUBLE_EQ(shares->target(), 0.1);
   EXPECT_FALSE(shares->met());
