@@ -5,6 +5,7 @@
 #include <fstream>
 #include <future>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <optional>
 #include <span>
@@ -63,6 +64,13 @@ v1::StepRejection ToRejection(const absl::Status& s) {
   return r;
 }
 
+// Whether a serialised Outcome carries an action: a clock run that only
+// moved time is logged for the replay but not worth a watcher's attention.
+bool HasActions(const std::string& outcome) {
+  v1::Outcome out;
+  return out.ParseFromString(outcome) && out.actions_size() > 0;
+}
+
 bool LoggableId(const v1::Event& e) {
   return !e.id().empty() && e.id().size() <= limits::kMaxIdBytes;
 }
@@ -81,6 +89,9 @@ struct Host::Worker {
   std::unique_ptr<Store> store;
   // Touched by this worker's thread only.
   absl::flat_hash_map<std::string, Loaded> communities;
+  // With the clock on: evicted communities that have a timer, and when it
+  // falls due (INT64_MIN when not known yet, after a start: load to see).
+  absl::flat_hash_map<std::string, int64_t> asleep;
   absl::Time last_tick;
 
   std::mutex mu;
@@ -145,6 +156,14 @@ absl::StatusOr<std::unique_ptr<Host>> Host::Start(StoreFactory stores, HostOptio
     w->last_tick = absl::Now();
     host->workers_.push_back(std::move(w));
   }
+  if (host->options_.clock) {
+    // Every community's timers run on the clock, loaded or not.
+    absl::StatusOr<std::vector<CommunityListing>> listed = host->workers_[0]->store->List();
+    if (!listed.ok()) return listed.status();
+    for (const CommunityListing& c : *listed) {
+      host->WorkerOf(c.id).asleep[c.id] = std::numeric_limits<int64_t>::min();
+    }
+  }
   for (auto& w : host->workers_) {
     w->thread = std::thread([self = host.get(), worker = w.get()] { self->RunWorker(*worker); });
   }
@@ -171,8 +190,10 @@ void Host::RunWorker(Worker& w) {
   }
 }
 
-// Time-based snapshots, and eviction of idle communities to their snapshot.
+// The clock's timers, time-based snapshots, and eviction of idle
+// communities to their snapshot.
 void Host::Tick(Worker& w, absl::Time now) {
+  if (options_.clock) RunClock(w, now);
   std::vector<std::string> idle;
   for (auto& [id, l] : w.communities) {
     const bool dirty = l.seq > l.snapshot_seq;
@@ -180,9 +201,16 @@ void Host::Tick(Worker& w, absl::Time now) {
     if (dirty && (evict || now - l.snapshot_time >= options_.snapshot_interval)) {
       if (!TakeSnapshot(*w.store, id, l).ok()) continue;  // stays loaded; retried next tick
     }
-    if (evict) idle.push_back(id);
+    if (!evict) continue;
+    idle.push_back(id);
+    const std::optional<int64_t> due = l.engine->NextDueMs();
+    if (options_.clock && due.has_value()) w.asleep[id] = *due;
   }
   for (const std::string& id : idle) w.communities.erase(id);
+}
+
+Host::Worker& Host::WorkerOf(const std::string& community) {
+  return *workers_[std::hash<std::string>{}(community) % workers_.size()];
 }
 
 Host::~Host() {
@@ -202,7 +230,7 @@ template <typename R>
 absl::StatusOr<R> Host::OnWorker(const std::string& community,
                                  std::function<absl::StatusOr<R>(Worker&)> task) {
   if (absl::Status s = CheckCommunityId(community); !s.ok()) return s;
-  Worker& w = *workers_[std::hash<std::string>{}(community) % workers_.size()];
+  Worker& w = WorkerOf(community);
   std::promise<absl::StatusOr<R>> done;
   std::future<absl::StatusOr<R>> result = done.get_future();
   w.Post([&] { done.set_value(task(w)); });
@@ -249,10 +277,11 @@ absl::StatusOr<L*> LoadInto(Store& store, absl::flat_hash_map<std::string, L>& m
       l.seq = row.seq;
       if (row.code != 0) continue;
       v1::Event event;
-      if (!event.ParseFromString(row.event)) {
+      if (!row.clock_ms.has_value() && !event.ParseFromString(row.event)) {
         return absl::DataLossError(absl::StrCat("store: '", id, "' seq ", row.seq, ": event does not parse"));
       }
-      absl::StatusOr<v1::Outcome> out = l.engine->Step(event);
+      absl::StatusOr<v1::Outcome> out =
+          row.clock_ms.has_value() ? l.engine->AdvanceTo(*row.clock_ms) : l.engine->Step(event);
       if (!out.ok() || SerializeDeterministic(*out) != row.outcome) {
         return absl::DataLossError(
             absl::StrCat("store: '", id, "' seq ", row.seq, ": replay differs from the log"));
@@ -272,6 +301,58 @@ absl::StatusOr<R> Host::OnCommunity(const std::string& community,
     if (!l.ok()) return l.status();
     return task(w, **l);
   });
+}
+
+// ---- The server clock --------------------------------------------------------
+
+namespace {
+
+// Runs a loaded community's timers up to `time_ms` and logs the run; the
+// store's error means the engine ran ahead of the log (reload it).
+template <typename L>
+absl::Status RunTimers(Store& store, const std::string& id, L& l, int64_t time_ms) {
+  absl::StatusOr<v1::Outcome> out = l.engine->AdvanceTo(time_ms);
+  if (!out.ok()) return out.status();
+  LogRow row{l.seq + 1, "", "", SerializeDeterministic(*out), 0, "", time_ms};
+  if (absl::Status s = store.Append(id, {&row, 1}); !s.ok()) return s;
+  l.seq = row.seq;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void Host::RunClock(Worker& w, absl::Time now) {
+  const int64_t until = absl::ToUnixMillis(now - options_.clock_lag);
+  std::vector<std::string> waking;
+  for (const auto& [id, due] : w.asleep) {
+    if (due <= until) waking.push_back(id);
+  }
+  for (const std::string& id : waking) {
+    w.asleep.erase(id);
+    absl::StatusOr<Loaded*> l = LoadInto(*w.store, w.communities, id);
+    if (l.ok() || l.status().code() == absl::StatusCode::kNotFound) continue;  // deleted
+    std::cerr << "shequn-server: clock: cannot load '" << id << "': " << l.status() << "\n";
+    w.asleep[id] = std::numeric_limits<int64_t>::min();  // tried again next tick
+  }
+  std::vector<std::string> failed;
+  bool logged = false;
+  for (auto& [id, l] : w.communities) {
+    const std::optional<int64_t> due = l.engine->NextDueMs();
+    if (!due.has_value() || *due > until || until < l.engine->last_time_ms()) continue;
+    if (absl::Status s = RunTimers(*w.store, id, l, until); !s.ok()) {
+      std::cerr << "shequn-server: clock: '" << id << "': " << s << "\n";
+      failed.push_back(id);
+      continue;
+    }
+    logged = true;
+  }
+  for (const std::string& id : failed) {  // reloaded from the log next tick
+    w.communities.erase(id);
+    w.asleep[id] = std::numeric_limits<int64_t>::min();
+  }
+  if (!logged) return;
+  log_version_.fetch_add(1);
+  watch_cv_.notify_all();
 }
 
 // ---- Communities -----------------------------------------------------------
@@ -355,6 +436,7 @@ absl::Status Host::Delete(const std::string& community) {
            if (!l.ok() && l.status().code() == absl::StatusCode::kNotFound) return l.status();
            if (absl::Status s = w.store->Delete(community); !s.ok()) return s;
            w.communities.erase(community);
+           w.asleep.erase(community);
            return true;
          })
       .status();
@@ -498,9 +580,11 @@ absl::Status Host::Watch(const v1::WatchActionsRequest& r,
         pos = row.seq;
         more = true;
         if (row.code != 0) continue;
+        if (row.clock_ms.has_value() && !HasActions(row.outcome)) continue;
         v1::WatchedOutcome w;
         w.set_community_id(id);
         w.set_seq(row.seq);
+        w.set_clock_ms(row.clock_ms.value_or(0));
         w.mutable_outcome()->ParseFromString(row.outcome);
         if (!send(w)) return absl::OkStatus();
       }

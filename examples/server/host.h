@@ -13,6 +13,12 @@
 // call after a start or an eviction) is its latest snapshot plus a replay
 // of the log after it. A retry of a logged event id returns the stored
 // result, not a second application.
+//
+// Time moves with events, as in the library, unless the server clock is on
+// (HostOptions::clock): then about once a second each worker runs the
+// timers that have fallen due in its communities (Engine::AdvanceTo), waking
+// evicted ones whose timers are due, and logs each run like an event, so a
+// replay repeats it and WatchActions streams its actions.
 #ifndef SHEQUN_EXAMPLES_SERVER_HOST_H_
 #define SHEQUN_EXAMPLES_SERVER_HOST_H_
 
@@ -46,6 +52,12 @@ struct HostOptions {
   absl::Duration evict_after = absl::Minutes(10);
   // Folders searched in order for "<preset>.textproto". Default: none.
   std::vector<std::string> preset_dirs;
+  // The server clock (above). Off by default.
+  bool clock = false;
+  // The clock runs timers up to the wall clock minus this lag, so an event
+  // stamped when it happened and delivered within the lag is not refused
+  // as older than the community's time (OUT_OF_RANGE). Default: 2 s.
+  absl::Duration clock_lag = absl::Seconds(2);
 };
 
 // Opens a new connection to the server's store; called once per worker
@@ -107,6 +119,12 @@ class Host {
   // A worker's loop: its queued tasks, and a Tick about once a second.
   void RunWorker(Worker& w);
   void Tick(Worker& w, absl::Time now);
+  // The server clock's part of a Tick: the due timers of the worker's
+  // communities run up to `now` minus the lag. O(communities) checks, plus
+  // the timers' own cost where one is due.
+  void RunClock(Worker& w, absl::Time now);
+  // The worker that owns `community`.
+  Worker& WorkerOf(const std::string& community);
 
   // Runs `task` on the community's worker and waits for it.
   template <typename R>

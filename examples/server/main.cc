@@ -6,12 +6,14 @@
 //                 [--config FILE] [--workers N] [--sync full|normal]
 //                 [--snapshot-every N] [--snapshot-seconds T]
 //                 [--evict-seconds T] [--presets DIR]
+//                 [--clock on|off] [--clock-lag-ms N]
 //
 // Without --config it reads DIR/server.conf, writing one with a fresh demo
 // token (write access to every community) on the first start and printing
 // it. --port 0 picks a free port. It prints "listening on ADDRESS" once it
 // accepts calls. SIGINT or SIGTERM stop it gracefully; a SIGKILL loses
-// nothing acknowledged.
+// nothing acknowledged. --clock on runs every community's timers on the
+// wall clock (host.h), lagging by --clock-lag-ms (2000).
 #include <signal.h>
 
 #include <cstdio>
@@ -47,12 +49,15 @@ struct Flags {
   int64_t snapshot_seconds = 60;
   int64_t evict_seconds = 600;
   std::vector<std::string> presets;
+  bool clock = false;
+  int64_t clock_lag_ms = 2000;
 };
 
 constexpr char kUsage[] =
     "usage: shequn-server --data DIR [--port N] [--listen HOST] [--config FILE]\n"
     "                     [--workers N] [--sync full|normal] [--snapshot-every N]\n"
-    "                     [--snapshot-seconds T] [--evict-seconds T] [--presets DIR]\n";
+    "                     [--snapshot-seconds T] [--evict-seconds T] [--presets DIR]\n"
+    "                     [--clock on|off] [--clock-lag-ms N]\n";
 
 std::optional<Flags> ParseFlags(int argc, char** argv) {
   Flags f;
@@ -72,6 +77,8 @@ std::optional<Flags> ParseFlags(int argc, char** argv) {
     else if (flag == "--snapshot-every" && number && n >= 1) f.snapshot_every = n;
     else if (flag == "--snapshot-seconds" && number && n >= 1) f.snapshot_seconds = n;
     else if (flag == "--evict-seconds" && number && n >= 1) f.evict_seconds = n;
+    else if (flag == "--clock" && (v == "on" || v == "off")) f.clock = v == "on";
+    else if (flag == "--clock-lag-ms" && number && n <= 3'600'000) f.clock_lag_ms = n;
     else return std::nullopt;
   }
   if (argc % 2 == 0 || f.data.empty()) return std::nullopt;
@@ -171,6 +178,8 @@ int main(int argc, char** argv) {
   options.snapshot_interval = absl::Seconds(flags->snapshot_seconds);
   options.evict_after = absl::Seconds(flags->evict_seconds);
   options.preset_dirs = flags->presets;
+  options.clock = flags->clock;
+  options.clock_lag = absl::Milliseconds(flags->clock_lag_ms);
   auto host = shequn::server::Host::Start(
       [db, sync] { return shequn::server::OpenSqliteStore(db, sync); }, options);
   if (!host.ok()) {
@@ -194,6 +203,7 @@ int main(int argc, char** argv) {
   std::cout << "listening on " << flags->listen << ":" << port << " (data " << flags->data
             << ", " << flags->workers << " workers, sync "
             << (sync == SyncPolicy::kFull ? "full" : "normal")
+            << (flags->clock ? ", clock on" : "")
             << (config->tls_cert.empty() ? "" : ", TLS") << ")" << std::endl;
 
   std::thread stopper([&] {

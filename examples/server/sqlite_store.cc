@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -15,7 +16,7 @@ constexpr char kSchema[] = R"sql(
   CREATE TABLE IF NOT EXISTS log(
     community TEXT NOT NULL, seq INTEGER NOT NULL, event_id TEXT NOT NULL,
     event BLOB NOT NULL, outcome BLOB NOT NULL, code INTEGER NOT NULL,
-    message TEXT NOT NULL, PRIMARY KEY(community, seq)) WITHOUT ROWID;
+    message TEXT NOT NULL, clock_ms INTEGER, PRIMARY KEY(community, seq)) WITHOUT ROWID;
   CREATE INDEX IF NOT EXISTS log_by_event_id ON log(community, event_id, seq);
   CREATE TABLE IF NOT EXISTS snapshots(
     community TEXT NOT NULL, seq INTEGER NOT NULL, config BLOB NOT NULL,
@@ -48,6 +49,11 @@ class Statement {
     Check(sqlite3_bind_int64(stmt_, ++arg_, v));
     return *this;
   }
+  // NULL when absent.
+  Statement& BindOptional(const std::optional<int64_t>& v) {
+    Check(v ? sqlite3_bind_int64(stmt_, ++arg_, *v) : sqlite3_bind_null(stmt_, ++arg_));
+    return *this;
+  }
   // Ready to run again with new arguments.
   void Reset() {
     sqlite3_reset(stmt_);
@@ -70,6 +76,10 @@ class Statement {
     return std::string(static_cast<const char*>(p), sqlite3_column_bytes(stmt_, col));
   }
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::optional<int64_t> Optional(int col) const {
+    if (sqlite3_column_type(stmt_, col) == SQLITE_NULL) return std::nullopt;
+    return Int(col);
+  }
   absl::Status status() const {
     if (rc_ == SQLITE_OK) return absl::OkStatus();
     return absl::UnavailableError(absl::StrCat("store: ", sqlite3_errmsg(db_)));
@@ -162,12 +172,12 @@ class SqliteStore final : public Store {
     if (rows.empty()) return absl::OkStatus();
     return InTransaction([&]() -> absl::Status {
       Statement q(db_,
-                  "INSERT INTO log(community, seq, event_id, event, outcome, code, message) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?)");
+                  "INSERT INTO log(community, seq, event_id, event, outcome, code, message, "
+                  "clock_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
       for (const LogRow& r : rows) {
         q.Reset();
         q.Bind(community).BindInt(static_cast<int64_t>(r.seq)).Bind(r.event_id).BindBlob(r.event)
-            .BindBlob(r.outcome).BindInt(r.code).Bind(r.message);
+            .BindBlob(r.outcome).BindInt(r.code).Bind(r.message).BindOptional(r.clock_ms);
         if (absl::Status s = q.Run(); !s.ok()) return s;
       }
       return absl::OkStatus();
@@ -177,7 +187,7 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<LogRow>> ReadLog(absl::string_view community, uint64_t after_seq,
                                               size_t limit) override {
     Statement q(db_,
-                "SELECT seq, event_id, event, outcome, code, message FROM log "
+                "SELECT seq, event_id, event, outcome, code, message, clock_ms FROM log "
                 "WHERE community = ? AND seq > ? ORDER BY seq LIMIT ?");
     q.Bind(community).BindInt(static_cast<int64_t>(after_seq)).BindInt(static_cast<int64_t>(limit));
     std::vector<LogRow> out;
@@ -189,8 +199,8 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::optional<LogRow>> FindEvent(absl::string_view community,
                                                   absl::string_view event_id) override {
     Statement q(db_,
-                "SELECT seq, event_id, event, outcome, code, message FROM log "
-                "WHERE community = ? AND event_id = ? ORDER BY seq LIMIT 1");
+                "SELECT seq, event_id, event, outcome, code, message, clock_ms FROM log "
+                "WHERE community = ? AND event_id = ? AND clock_ms IS NULL ORDER BY seq LIMIT 1");
     q.Bind(community).Bind(event_id);
     const int rc = q.Step();
     if (!q.status().ok()) return q.status();
@@ -201,7 +211,7 @@ class SqliteStore final : public Store {
  private:
   static LogRow Row(const Statement& q) {
     return LogRow{static_cast<uint64_t>(q.Int(0)), q.Text(1), q.Text(2), q.Text(3),
-                  static_cast<int>(q.Int(4)), q.Text(5)};
+                  static_cast<int>(q.Int(4)), q.Text(5), q.Optional(6)};
   }
 
   absl::Status InsertSnapshot(absl::string_view community, const StoredSnapshot& s) {

@@ -26,7 +26,9 @@ namespace shequn::server {
 
 // One logged event: accepted (code 0, its Outcome in `outcome`) or rejected
 // by the engine (code and message). Rejections are logged so a retry gets
-// the same answer even after later events changed the state.
+// the same answer even after later events changed the state. A run of the
+// server clock is logged too (`clock_ms` set, no event, code 0), so a
+// replay calls AdvanceTo where the clock did.
 struct LogRow {
   uint64_t seq = 0;  // 1, 2, ... per community
   std::string event_id;
@@ -34,6 +36,7 @@ struct LogRow {
   std::string outcome;  // the Outcome when accepted
   int code = 0;
   std::string message;
+  std::optional<int64_t> clock_ms;  // AdvanceTo(clock_ms) instead of an event
 };
 
 // The state as of log position `seq`, under `config` (a rule change stores

@@ -34,6 +34,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -129,6 +130,12 @@ class SHEQUN_EXPORT Engine {
   const v1::CommunityConfig& config() const;
   // The time of the last event or AdvanceTo.
   int64_t last_time_ms() const;
+  // When the earliest timer falls due (a ritual deadline, a purge, a mute
+  // expiry, a period end, a task or poll close, the daily health check), or
+  // nullopt when none is set: a host with a clock calls AdvanceTo once that
+  // time has come instead of on every tick. O(1) in members: each part's
+  // earliest timer and the config's award and review periods.
+  std::optional<int64_t> NextDueMs() const;
 
   // ---- Membership. -------------------------------------------------------
 

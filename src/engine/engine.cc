@@ -584,6 +584,7 @@ absl::Status EngineTesting::CheckConsistency(const Engine& engine) {
 
 const v1::CommunityConfig& Engine::config() const { return state_->config; }
 int64_t Engine::last_time_ms() const { return state_->last_time_ms; }
+std::optional<int64_t> Engine::NextDueMs() const { return state_->NextDue(); }
 
 // --- Segments, KPIs and health ---
 

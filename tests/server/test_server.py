@@ -300,3 +300,69 @@ def test_an_idle_community_is_evicted_to_its_snapshot_and_loads_again(tmp_path):
         assert step(s, "club", apply_event("v1", T0 + MINUTE, "m1", "M1")).outcome.duplicate
     finally:
         s.stop()
+
+
+# ---- The server clock --------------------------------------------------------
+
+DAY = 24 * 60 * MINUTE
+
+
+def test_the_clock_removes_a_silent_newcomer_without_any_event_and_a_replay_repeats_it(tmp_path):
+    # Ann was approved four days ago and never introduced herself: the
+    # preset reminds at 48 hours and removes a day later. No event has come
+    # since (an event's time would run the timers); the server restarts
+    # with the clock on and nobody sends anything.
+    now = int(time.time() * 1000)
+    s = Server(str(tmp_path))
+    try:
+        s.call("CreateCommunity", pb.CreateCommunityRequest(community_id="club", preset="knowledge_community"))
+        step(s, "club", apply_event("c1", now - 4 * DAY, "ann", "Ann"))
+        step(s, "club", approve_event("c2", now - 4 * DAY + MINUTE, "ann"))
+    finally:
+        s.stop(signal.SIGKILL)
+    s.flags = ["--clock", "on"]
+    s.start()
+    try:
+        watch = s.stub.WatchActions(
+            pb.WatchActionsRequest(communities=[pb.WatchFrom(community_id="club", after_seq=2)]),
+            metadata=[("authorization", f"Bearer {ADMIN}")], timeout=60)
+        ran = next(watch)
+        watch.cancel()
+        assert ran.seq == 3 and ran.clock_ms >= now - 2_000, ran
+        kinds = {(a.kind, a.member) for a in ran.outcome.actions}
+        assert (action_pb2.ACTION_KIND_REMIND, "ann") in kinds
+        assert (action_pb2.ACTION_KIND_REMOVE, "ann") in kinds
+        member = lambda m: s.call("GetMember", pb.MemberQuery(community_id="club", member_id=m))
+        assert member("ann").status == common_pb2.MEMBER_STATUS_REMOVED
+        # An event stamped before the clock's run is refused like any late event.
+        refused(grpc.StatusCode.OUT_OF_RANGE, step, s, "club",
+                apply_event("c3", now - 2 * DAY, "bob", "Bob"))
+        after_clock = snapshot(s, "club")
+    finally:
+        s.stop(signal.SIGKILL)
+    s.flags = []  # clock off: the state after a restart is the log's replay alone
+    s.start()
+    try:
+        assert snapshot(s, "club") == after_clock
+    finally:
+        s.stop()
+
+
+def test_the_clock_wakes_an_evicted_community_when_its_timer_falls_due(tmp_path):
+    # Ann's 48-hour reminder falls due a few seconds from now; the community
+    # is evicted after a second idle and must be loaded again for it.
+    now = int(time.time() * 1000)
+    s = Server(str(tmp_path), flags=["--clock", "on", "--clock-lag-ms", "0", "--evict-seconds", "1"])
+    try:
+        s.call("CreateCommunity", pb.CreateCommunityRequest(community_id="club", preset="knowledge_community"))
+        step(s, "club", apply_event("w1", now - 2 * DAY, "ann", "Ann"))
+        step(s, "club", approve_event("w2", now - 2 * DAY + 4_000, "ann"))
+        watch = s.stub.WatchActions(
+            pb.WatchActionsRequest(communities=[pb.WatchFrom(community_id="club", after_seq=2)]),
+            metadata=[("authorization", f"Bearer {ADMIN}")], timeout=60)
+        ran = next(watch)
+        watch.cancel()
+        assert ran.clock_ms >= now + 4_000, ran
+        assert [(a.kind, a.member) for a in ran.outcome.actions] == [(action_pb2.ACTION_KIND_REMIND, "ann")]
+    finally:
+        s.stop()
