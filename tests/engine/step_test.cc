@@ -166,5 +166,25 @@ TEST(Step, StepGivesTheSameStateAsAdvanceToThenApply) {
   }
 }
 
+TEST(NextDue, AClockHostLearnsWhenTheNextTimerFallsDueAndWaitsTillThen) {
+  Community club(ParseConfig(kClub));
+  EXPECT_EQ(club.engine().NextDueMs(), std::nullopt) << "nobody joined: nothing to wait for";
+  club.Join("lily");
+  const int64_t joined = club.now();
+  // The reminder comes at the deadline, then the removal twelve hours on.
+  EXPECT_EQ(club.engine().NextDueMs(), joined + kDay);
+  EXPECT_THAT(Kinds(club.Advance(kDay - 1)), ::testing::IsEmpty());
+  EXPECT_EQ(club.engine().NextDueMs(), joined + kDay) << "nothing was due yet";
+  EXPECT_THAT(Kinds(club.Advance(1)), ElementsAre(v1::ACTION_KIND_REMIND));
+  EXPECT_EQ(club.engine().NextDueMs(), joined + kDay + 12 * kHour);
+  club.Must(Introduce(club, "lily"));
+  // She introduced herself: no removal; the next timer is the daily
+  // community check at midnight.
+  const std::optional<int64_t> next = club.engine().NextDueMs();
+  ASSERT_TRUE(next.has_value());
+  EXPECT_GT(*next, joined + kDay + 12 * kHour);
+  EXPECT_EQ(*next % kDay, 0);
+}
+
 }  // namespace
 }  // namespace shequn
