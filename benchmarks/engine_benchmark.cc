@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -141,6 +142,57 @@ void BM_BytesPerMember(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_BytesPerMember)->Arg(shequn_bench::Sized(200000, 50))->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// The paid-bootcamp preset (examples/presets), as a platform would run it
+// in many groups.
+shequn::v1::CommunityConfig Bootcamp() {
+  std::ifstream in(SHEQUN_PRESET_DIR "/paid_bootcamp.textproto");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  shequn::v1::CommunityConfig config;
+  if (!shequn::ParseTextFormat(text, &config).ok()) std::abort();
+  return config;
+}
+
+// Per-engine fixed cost: many empty engines alive at once, each created
+// from the config (its own copy and screener; arg shared = 0) or from one
+// CompiledConfig (shared = 1). Resident growth and heap per engine; the
+// shared row prints its ratio to the other.
+double& OwnConfigResidentPerEngine() {
+  static double bytes = 0;
+  return bytes;
+}
+
+void BM_EmptyEngines(benchmark::State& state) {
+  const bool shared = state.range(0) != 0;
+  const int engines = static_cast<int>(state.range(1));
+  const shequn::v1::CommunityConfig config = Bootcamp();
+  for (auto _ : state) {
+    std::vector<std::unique_ptr<shequn::Engine>> alive;
+    alive.reserve(engines);
+    malloc_trim(0);
+    const size_t heap_before = mallinfo2().uordblks;
+    const size_t resident_before = ResidentBytes();
+    std::shared_ptr<const shequn::CompiledConfig> compiled;
+    if (shared) compiled = *shequn::CompiledConfig::Compile(config);
+    for (int i = 0; i < engines; ++i) {
+      alive.push_back(shared ? *shequn::Engine::Create(compiled) : *shequn::Engine::Create(config));
+    }
+    const double resident = static_cast<double>(ResidentBytes() - resident_before) / engines;
+    state.counters["resident_bytes_per_engine"] = resident;
+    state.counters["heap_bytes_per_engine"] =
+        static_cast<double>(mallinfo2().uordblks - heap_before) / engines;
+    if (!shared) OwnConfigResidentPerEngine() = resident;
+    if (shared && OwnConfigResidentPerEngine() > 0) {
+      state.counters["vs_own_config"] = resident / OwnConfigResidentPerEngine();
+    }
+  }
+}
+BENCHMARK(BM_EmptyEngines)
+    ->ArgNames({"shared", "engines"})
+    ->Args({0, shequn_bench::Sized(10000, 20)})
+    ->Args({1, shequn_bench::Sized(10000, 20)})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -77,6 +77,39 @@ bool LoggableId(const v1::Event& e) {
 
 }  // namespace
 
+// Compiled configs by their deterministic bytes, held weakly: compiled on
+// the first community that needs one, freed with the last engine using it.
+// Thread-safe (workers load communities at once); not on the event path.
+class SharedConfigs {
+ public:
+  absl::StatusOr<std::shared_ptr<const CompiledConfig>> Get(const v1::CommunityConfig& config) {
+    const std::string key = SerializeDeterministic(config);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = compiled_.find(key); it != compiled_.end()) {
+      if (std::shared_ptr<const CompiledConfig> live = it->second.lock()) return live;
+    }
+    absl::StatusOr<std::shared_ptr<const CompiledConfig>> compiled = CompiledConfig::Compile(config);
+    if (!compiled.ok()) return compiled.status();
+    compiled_[key] = *compiled;
+    if (compiled_.size() > 2 * live_at_last_sweep_ + 16) Sweep();
+    return compiled;
+  }
+
+ private:
+  // Drops the entries whose engines are all gone.
+  void Sweep() {
+    for (auto it = compiled_.begin(); it != compiled_.end();) {
+      if (it->second.expired()) compiled_.erase(it++);
+      else ++it;
+    }
+    live_at_last_sweep_ = compiled_.size();
+  }
+
+  std::mutex mu_;
+  absl::flat_hash_map<std::string, std::weak_ptr<const CompiledConfig>> compiled_;
+  size_t live_at_last_sweep_ = 0;
+};
+
 struct Host::Loaded {
   std::unique_ptr<Engine> engine;
   uint64_t seq = 0;           // last logged position
@@ -110,7 +143,9 @@ struct Host::Worker {
 };
 
 Host::Host(StoreFactory stores, HostOptions options)
-    : stores_(std::move(stores)), options_(std::move(options)) {}
+    : stores_(std::move(stores)),
+      options_(std::move(options)),
+      configs_(std::make_unique<SharedConfigs>()) {}
 
 absl::Status Host::CheckCommunityId(const std::string& id) {
   if (id.empty()) return absl::InvalidArgumentError("community_id: required");
@@ -242,8 +277,8 @@ namespace {
 // Loads `id` into the worker's map: the latest snapshot, then the log after
 // it replayed (each replayed outcome must equal the logged one).
 template <typename L>
-absl::StatusOr<L*> LoadInto(Store& store, absl::flat_hash_map<std::string, L>& map,
-                            const std::string& id) {
+absl::StatusOr<L*> LoadInto(Store& store, SharedConfigs& configs,
+                            absl::flat_hash_map<std::string, L>& map, const std::string& id) {
   if (auto it = map.find(id); it != map.end()) {
     it->second.used = absl::Now();
     return &it->second;
@@ -263,7 +298,9 @@ absl::StatusOr<L*> LoadInto(Store& store, absl::flat_hash_map<std::string, L>& m
   if (!config.ParseFromString(stored->config) || !snapshot.ParseFromString(stored->snapshot)) {
     return absl::DataLossError(absl::StrCat("store: community '", id, "': snapshot does not parse"));
   }
-  auto engine = Engine::Restore(std::move(config), snapshot);
+  absl::StatusOr<std::shared_ptr<const CompiledConfig>> compiled = configs.Get(config);
+  if (!compiled.ok()) return Prefixed(compiled.status(), absl::StrCat("store: community '", id, "'"));
+  auto engine = Engine::Restore(*std::move(compiled), snapshot);
   if (!engine.ok()) return Prefixed(engine.status(), absl::StrCat("store: community '", id, "'"));
   L l;
   l.engine = *std::move(engine);
@@ -297,7 +334,7 @@ template <typename R>
 absl::StatusOr<R> Host::OnCommunity(const std::string& community,
                                     std::function<absl::StatusOr<R>(Worker&, Loaded&)> task) {
   return OnWorker<R>(community, [&](Worker& w) -> absl::StatusOr<R> {
-    absl::StatusOr<Loaded*> l = LoadInto(*w.store, w.communities, community);
+    absl::StatusOr<Loaded*> l = LoadInto(*w.store, *configs_, w.communities, community);
     if (!l.ok()) return l.status();
     return task(w, **l);
   });
@@ -329,7 +366,7 @@ void Host::RunClock(Worker& w, absl::Time now) {
   }
   for (const std::string& id : waking) {
     w.asleep.erase(id);
-    absl::StatusOr<Loaded*> l = LoadInto(*w.store, w.communities, id);
+    absl::StatusOr<Loaded*> l = LoadInto(*w.store, *configs_, w.communities, id);
     if (l.ok() || l.status().code() == absl::StatusCode::kNotFound) continue;  // deleted
     std::cerr << "shequn-server: clock: cannot load '" << id << "': " << l.status() << "\n";
     w.asleep[id] = std::numeric_limits<int64_t>::min();  // tried again next tick
@@ -383,7 +420,9 @@ absl::StatusOr<v1::CommunityInfo> Host::Create(const v1::CreateCommunityRequest&
       return absl::AlreadyExistsError(
           absl::StrCat("community_id: community '", id, "' was deleted; ids are not reused"));
     }
-    auto engine = Engine::Create(std::move(config));
+    absl::StatusOr<std::shared_ptr<const CompiledConfig>> compiled = configs_->Get(config);
+    if (!compiled.ok()) return Prefixed(compiled.status(), "config");
+    auto engine = Engine::Create(*std::move(compiled));
     if (!engine.ok()) return Prefixed(engine.status(), "config");
     Loaded l;
     l.engine = *std::move(engine);
@@ -402,7 +441,9 @@ absl::StatusOr<v1::CommunityInfo> Host::Create(const v1::CreateCommunityRequest&
 absl::StatusOr<v1::CommunityInfo> Host::UpdateConfig(const v1::UpdateConfigRequest& r) {
   return OnCommunity<v1::CommunityInfo>(
       r.community_id(), [&](Worker& w, Loaded& l) -> absl::StatusOr<v1::CommunityInfo> {
-        auto engine = Engine::Restore(r.config(), l.engine->Snapshot());
+        absl::StatusOr<std::shared_ptr<const CompiledConfig>> compiled = configs_->Get(r.config());
+        if (!compiled.ok()) return Prefixed(compiled.status(), "config");
+        auto engine = Engine::Restore(*std::move(compiled), l.engine->Snapshot());
         if (!engine.ok()) return Prefixed(engine.status(), "config");
         const StoredSnapshot s{l.seq, ConfigBytes(**engine), (*engine)->SnapshotBytes()};
         if (absl::Status st = w.store->PutSnapshot(r.community_id(), s); !st.ok()) return st;
@@ -432,7 +473,7 @@ absl::StatusOr<v1::ListCommunitiesResponse> Host::List() {
 
 absl::Status Host::Delete(const std::string& community) {
   return OnWorker<bool>(community, [&](Worker& w) -> absl::StatusOr<bool> {
-           absl::StatusOr<Loaded*> l = LoadInto(*w.store, w.communities, community);
+           absl::StatusOr<Loaded*> l = LoadInto(*w.store, *configs_, w.communities, community);
            if (!l.ok() && l.status().code() == absl::StatusCode::kNotFound) return l.status();
            if (absl::Status s = w.store->Delete(community); !s.ok()) return s;
            w.communities.erase(community);

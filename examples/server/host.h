@@ -12,7 +12,8 @@
 // and when an idle community is evicted. Loading a community (on its first
 // call after a start or an eviction) is its latest snapshot plus a replay
 // of the log after it. A retry of a logged event id returns the stored
-// result, not a second application.
+// result, not a second application. Communities that run under the same
+// config share one compiled copy of it (shequn::CompiledConfig).
 //
 // Time moves with events, as in the library, unless the server clock is on
 // (HostOptions::clock): then about once a second each worker runs the
@@ -59,6 +60,8 @@ struct HostOptions {
   // as older than the community's time (OUT_OF_RANGE). Default: 2 s.
   absl::Duration clock_lag = absl::Seconds(2);
 };
+
+class SharedConfigs;  // host.cc
 
 // Opens a new connection to the server's store; called once per worker
 // and once per reader.
@@ -137,6 +140,9 @@ class Host {
 
   StoreFactory stores_;
   HostOptions options_;
+  // Communities under the same config (a preset's) share its compiled
+  // form: one screener for all of them (CompiledConfig).
+  std::unique_ptr<SharedConfigs> configs_;
   std::vector<std::unique_ptr<Worker>> workers_;
   // Bumped after every append; watchers wait on it. Writers never lock.
   std::atomic<uint64_t> log_version_{0};

@@ -125,9 +125,10 @@ absl::Status CheckSnapshotWhole(const v1::CommunityConfig& config,
 }  // namespace
 
 struct Engine::State {
-  State(v1::CommunityConfig c, std::shared_ptr<const Screener> s)
-      : config(std::move(c)),
-        screener(std::move(s)),
+  explicit State(std::shared_ptr<const CompiledConfig> c)
+      : compiled(std::move(c)),
+        config(compiled->config()),
+        screener(compiled->screener()),
         membership(config),
         rules(config, membership, screener),
         points(config, membership),
@@ -136,11 +137,9 @@ struct Engine::State {
                                                         : kDefaultIdempotencyWindowMs;
   }
 
-  // Builds a state from a snapshot whose seal and version were checked;
-  // `screener` was compiled from `config` (CompileCommunity).
+  // Builds a state from a snapshot whose seal and version were checked.
   static absl::StatusOr<std::unique_ptr<State>> FromSnapshot(
-      v1::CommunityConfig config, std::shared_ptr<const Screener> screener,
-      const v1::CommunitySnapshot& snapshot);
+      std::shared_ptr<const CompiledConfig> config, const v1::CommunitySnapshot& snapshot);
 
   // What an event needs before any part looks at it: a new id (or the same
   // content as before: `duplicate`), time order, actor and kind, a community
@@ -158,8 +157,9 @@ struct Engine::State {
   void Remember(const v1::Event& e, uint32_t digest);
   void Forget(int64_t now);
 
-  v1::CommunityConfig config;
-  std::shared_ptr<const Screener> screener;  // built once from config
+  std::shared_ptr<const CompiledConfig> compiled;  // shared by engines
+  const v1::CommunityConfig& config;               // compiled's
+  const std::shared_ptr<const Screener>& screener;  // compiled's
   membership::Membership membership;
   rules::Rules rules;
   points::Points points;
@@ -270,9 +270,8 @@ void Engine::State::Forget(int64_t now) {
 }
 
 absl::StatusOr<std::unique_ptr<Engine::State>> Engine::State::FromSnapshot(
-    v1::CommunityConfig config, std::shared_ptr<const Screener> screener,
-    const v1::CommunitySnapshot& snapshot) {
-  auto state = std::make_unique<State>(std::move(config), std::move(screener));
+    std::shared_ptr<const CompiledConfig> config, const v1::CommunitySnapshot& snapshot) {
+  auto state = std::make_unique<State>(std::move(config));
   if (absl::Status s = state->membership.Load(snapshot.membership()); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("snapshot.", s.message()));
   }
@@ -305,20 +304,43 @@ absl::StatusOr<std::unique_ptr<Engine::State>> Engine::State::FromSnapshot(
 Engine::Engine(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Engine::~Engine() = default;
 
-absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(v1::CommunityConfig config) {
+CompiledConfig::CompiledConfig(v1::CommunityConfig config, std::shared_ptr<const Screener> screener)
+    : config_(std::move(config)), screener_(std::move(screener)) {}
+
+absl::StatusOr<std::shared_ptr<const CompiledConfig>> CompiledConfig::Compile(
+    v1::CommunityConfig config) {
   absl::StatusOr<std::shared_ptr<const Screener>> screener = CompileCommunity(config);
   if (!screener.ok()) return screener.status();
-  return std::unique_ptr<Engine>(
-      new Engine(std::make_unique<State>(std::move(config), *std::move(screener))));
+  return std::shared_ptr<const CompiledConfig>(
+      new CompiledConfig(std::move(config), *std::move(screener)));
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(v1::CommunityConfig config) {
+  absl::StatusOr<std::shared_ptr<const CompiledConfig>> compiled =
+      CompiledConfig::Compile(std::move(config));
+  if (!compiled.ok()) return compiled.status();
+  return Create(*std::move(compiled));
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(
+    std::shared_ptr<const CompiledConfig> config) {
+  if (config == nullptr) return absl::InvalidArgumentError("config: null CompiledConfig");
+  return std::unique_ptr<Engine>(new Engine(std::make_unique<State>(std::move(config))));
 }
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
     v1::CommunityConfig config, const v1::CommunitySnapshot& snapshot) {
-  absl::StatusOr<std::shared_ptr<const Screener>> screener = CompileCommunity(config);
-  if (!screener.ok()) return screener.status();
-  if (absl::Status s = CheckSnapshotWhole(config, snapshot); !s.ok()) return s;
-  absl::StatusOr<std::unique_ptr<State>> state =
-      State::FromSnapshot(std::move(config), *std::move(screener), snapshot);
+  absl::StatusOr<std::shared_ptr<const CompiledConfig>> compiled =
+      CompiledConfig::Compile(std::move(config));
+  if (!compiled.ok()) return compiled.status();
+  return Restore(*std::move(compiled), snapshot);
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Restore(
+    std::shared_ptr<const CompiledConfig> config, const v1::CommunitySnapshot& snapshot) {
+  if (config == nullptr) return absl::InvalidArgumentError("config: null CompiledConfig");
+  if (absl::Status s = CheckSnapshotWhole(config->config(), snapshot); !s.ok()) return s;
+  absl::StatusOr<std::unique_ptr<State>> state = State::FromSnapshot(std::move(config), snapshot);
   if (!state.ok()) return state.status();
   return std::unique_ptr<Engine>(new Engine(*std::move(state)));
 }
@@ -407,7 +429,7 @@ absl::StatusOr<v1::Outcome> Engine::Step(const v1::Event& event) {
   state_->RunTimers(event.time_ms(), out);
   if (absl::Status st = state_->Check(event); !st.ok()) {
     absl::StatusOr<std::unique_ptr<State>> restored =
-        State::FromSnapshot(state_->config, state_->screener, before);
+        State::FromSnapshot(state_->compiled, before);
     if (!restored.ok()) {
       return absl::InternalError(absl::StrCat("the state before the timers would not reload: ",
                                               restored.status().message()));
@@ -556,7 +578,7 @@ absl::StatusOr<std::unique_ptr<Engine>> EngineTesting::Restore(
   const Engine::State& model = *like.state_;
   if (absl::Status s = CheckSnapshotWhole(model.config, snapshot); !s.ok()) return s;
   absl::StatusOr<std::unique_ptr<Engine::State>> state =
-      Engine::State::FromSnapshot(model.config, model.screener, snapshot);
+      Engine::State::FromSnapshot(model.compiled, snapshot);
   if (!state.ok()) return state.status();
   return std::unique_ptr<Engine>(new Engine(*std::move(state)));
 }
