@@ -4,6 +4,7 @@
 // separators (UrlDetector, TokenDetector).
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -365,9 +366,25 @@ struct DetectorNeeds {
   bool urls;
 };
 DetectorNeeds Needs(std::string_view text) {
+  // Eight bytes at a time while they are ASCII (no carry crosses a byte).
+  constexpr uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+  const auto has_byte = [](uint64_t w, unsigned char b) {
+    const uint64_t v = w ^ (kOnes * b);
+    return ((v - kOnes) & ~v & kHigh) != 0;
+  };
   bool digit = false, dot = false;
-  for (const char ch : text) {
-    const auto b = static_cast<unsigned char>(ch);
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, text.data() + i, sizeof w);
+    if ((w & kHigh) != 0) return {true, true};
+    const uint64_t from_0 = w + kOnes * (0x80 - '0');   // high bit: >= '0'
+    const uint64_t past_9 = w + kOnes * (0x80 - '9' - 1);  // high bit: > '9'
+    digit |= (from_0 & ~past_9 & kHigh) != 0 || has_byte(w, '_');
+    dot |= has_byte(w, '.') || has_byte(w, ':');
+  }
+  for (; i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
     if (b >= 0x80) return {true, true};
     digit |= static_cast<unsigned char>(b - '0') < 10 || b == '_';
     dot |= b == '.' || b == ':';
