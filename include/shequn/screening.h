@@ -195,9 +195,11 @@ struct ScreenResult {
 
 // An immutable automaton over every word, whitelist entry and detector
 // trigger: Aho–Corasick over normalised code points, edges kept as sorted
-// arrays (16 bytes per trie state + 8 per edge + 4 per word, plus a direct
-// table for the root: up to 160 KiB once words include CJK). 10,000 words
-// take about 1 MiB; see MemoryBytes().
+// arrays (17 bytes per trie state + 8 per edge + 4 per word, plus a direct
+// table for the root: up to 160 KiB once words include CJK), and a full
+// 128-byte transition row for each state a Latin letter leads to, so Latin
+// text costs one table read per letter. The benchmark's 10,000 words (half
+// Chinese, half Latin) take 3.5 MiB; see MemoryBytes().
 //
 // Thread-safety: const after Create(), so Screen() may run concurrently
 // from any number of threads without synchronization. Move-only (a

@@ -66,17 +66,6 @@ void UrlDetector::Start(const FoldedChar& ch) {
   AppendLabel(ch);
 }
 
-void UrlDetector::AppendLabel(const FoldedChar& ch) {
-  // A TLD is letters only; anything else makes the label "too long".
-  if (label_len_ < sizeof label_ && ch.cls == CharClass::kLatin) {
-    label_[label_len_] = static_cast<char>(ch.c);
-    ++label_len_;
-  } else {
-    label_len_ = sizeof label_ + 1;
-  }
-  end_ = ch.end;
-}
-
 bool UrlDetector::LabelIs(std::string_view s) const {
   return label_len_ == s.size() && std::memcmp(label_, s.data(), s.size()) == 0;
 }
@@ -91,7 +80,7 @@ void UrlDetector::CloseLabel() {
   if (scheme_ || (labels_ >= 2 && tld)) valid_end_ = end_;
 }
 
-void UrlDetector::Feed(const FoldedChar& ch, const MatchSink& sink) {
+void UrlDetector::FeedSlow(const FoldedChar& ch, const MatchSink& sink) {
   switch (state_) {
     case State::kIdle:
       if (IsHostChar(ch)) Start(ch);
@@ -180,24 +169,6 @@ void TokenDetector::StartToken(const FoldedChar& ch) {
   ExtendToken(ch);
 }
 
-void TokenDetector::ExtendToken(const FoldedChar& ch) {
-  if (length_ < sizeof head_) head_[length_] = static_cast<char>(ch.c);
-  ++length_;
-  ++segment_;
-  end_ = ch.end;
-  joiners_ = 0;
-  last_was_digit_ = ch.cls == CharClass::kDigit;
-  if (last_was_digit_) {
-    if (run_ == 0 && has_letter_) run_begin_ = ch.begin;
-    if (run_ < sizeof prefix_) prefix_[run_] = static_cast<char>(ch.c);
-    ++run_;
-    ++digits_;
-  } else if (ch.cls == CharClass::kLatin) {
-    has_letter_ = true;
-    run_ = 0;
-  }
-}
-
 // The token's last run of digits is 1[3-9] + 9 digits, optionally behind
 // 86 or 0086 ("vx13800138000" ends in one).
 bool TokenDetector::IsMobile() const {
@@ -243,7 +214,7 @@ void TokenDetector::FeedFiller(const FoldedChar& ch) {
   if (!IsFiller(ch) || --filler_left_ < 0) armed_ = MatchSource::kWord;
 }
 
-void TokenDetector::Feed(const FoldedChar& raw, const MatchSink& sink) {
+void TokenDetector::FeedSlow(const FoldedChar& raw, const MatchSink& sink) {
   if (raw.cls == CharClass::kIgnore) return;  // invisible: joins, breaks nothing
   FoldedChar ch = raw;
   if (const int digit = ch.cls == CharClass::kWord ? ChineseDigit(ch.c) : -1;

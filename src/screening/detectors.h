@@ -38,14 +38,35 @@ struct MatchSink {
 // so "I quit. Work" is not a link but "baidu . com" is.
 class UrlDetector {
  public:
-  void Feed(const FoldedChar& ch, const MatchSink& sink);
+  // Inline for the two cases of most characters (a letter inside a label,
+  // a character that cannot start a host while idle); the rest is FeedSlow.
+  void Feed(const FoldedChar& ch, const MatchSink& sink) {
+    if (state_ == State::kLabel && ch.cls == CharClass::kLatin) {
+      return AppendLabel(ch);
+    }
+    if (state_ == State::kIdle && ch.cls != CharClass::kLatin &&
+        ch.cls != CharClass::kDigit && ch.c != U'-') {
+      return;
+    }
+    FeedSlow(ch, sink);
+  }
   void Finish(const MatchSink& sink);
 
  private:
   enum class State : uint8_t { kIdle, kLabel, kLabelSpace, kDot, kScheme, kPath };
 
+  void FeedSlow(const FoldedChar& ch, const MatchSink& sink);
   void Start(const FoldedChar& ch);
-  void AppendLabel(const FoldedChar& ch);
+  void AppendLabel(const FoldedChar& ch) {
+    // A TLD is letters only; anything else makes the label "too long".
+    if (label_len_ < sizeof label_ && ch.cls == CharClass::kLatin) {
+      label_[label_len_] = static_cast<char>(ch.c);
+      ++label_len_;
+    } else {
+      label_len_ = sizeof label_ + 1;
+    }
+    end_ = ch.end;
+  }
   void CloseLabel();
   bool LabelIs(std::string_view s) const;
 
@@ -68,7 +89,20 @@ class UrlDetector {
 // wechat or qq trigger, the id that follows within 8 filler characters.
 class TokenDetector {
  public:
-  void Feed(const FoldedChar& ch, const MatchSink& sink);
+  // Inline for the cases of most characters (a letter going on with a
+  // token; while idle and unarmed, a space, a stop or a CJK character that
+  // is no numeral); the rest is FeedSlow.
+  void Feed(const FoldedChar& ch, const MatchSink& sink) {
+    if (ch.cls == CharClass::kLatin && active_ && joiners_ == 0) {
+      return ExtendToken(ch);
+    }
+    if (!active_ && armed_ == MatchSource::kWord &&
+        (ch.cls == CharClass::kSpace || ch.cls == CharClass::kStop ||
+         (ch.cls == CharClass::kWord && ChineseDigit(ch.c) < 0))) {
+      return;
+    }
+    FeedSlow(ch, sink);
+  }
   void Finish(const MatchSink& sink);
 
   // Starts looking for an id after a trigger that began at `begin`.
@@ -78,8 +112,25 @@ class TokenDetector {
   static constexpr int kMaxJoiners = 3;
   static constexpr int kFillerBudget = 8;
 
+  void FeedSlow(const FoldedChar& ch, const MatchSink& sink);
   void StartToken(const FoldedChar& ch);
-  void ExtendToken(const FoldedChar& ch);
+  void ExtendToken(const FoldedChar& ch) {
+    if (length_ < sizeof head_) head_[length_] = static_cast<char>(ch.c);
+    ++length_;
+    ++segment_;
+    end_ = ch.end;
+    joiners_ = 0;
+    last_was_digit_ = ch.cls == CharClass::kDigit;
+    if (last_was_digit_) {
+      if (run_ == 0 && has_letter_) run_begin_ = ch.begin;
+      if (run_ < sizeof prefix_) prefix_[run_] = static_cast<char>(ch.c);
+      ++run_;
+      ++digits_;
+    } else if (ch.cls == CharClass::kLatin) {
+      has_letter_ = true;
+      run_ = 0;
+    }
+  }
   void EndToken(const MatchSink& sink);
   void FeedFiller(const FoldedChar& ch);
   bool IsMobile() const;

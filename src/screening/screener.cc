@@ -4,6 +4,7 @@
 // separators (UrlDetector, TokenDetector).
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -355,6 +356,42 @@ namespace {
 // every real match has a non-empty category.
 constexpr absl::string_view kAllowedMarker{};
 
+// Which detectors can find anything in a text, from its bytes: in ASCII
+// text, an id or a phone number needs a digit or '_' ("wxid_"), and a link
+// needs a '.' or a ':' ("http:"); the folding maps no ASCII byte to those,
+// and other text may fold to them (full-width digits, '。'). A detector
+// that cannot report is not run: none has any other effect.
+struct DetectorNeeds {
+  bool tokens;
+  bool urls;
+};
+DetectorNeeds Needs(std::string_view text) {
+  // Eight bytes at a time while they are ASCII (no carry crosses a byte).
+  constexpr uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+  const auto has_byte = [](uint64_t w, unsigned char b) {
+    const uint64_t v = w ^ (kOnes * b);
+    return ((v - kOnes) & ~v & kHigh) != 0;
+  };
+  bool digit = false, dot = false;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, text.data() + i, sizeof w);
+    if ((w & kHigh) != 0) return {true, true};
+    const uint64_t from_0 = w + kOnes * (0x80 - '0');   // high bit: >= '0'
+    const uint64_t past_9 = w + kOnes * (0x80 - '9' - 1);  // high bit: > '9'
+    digit |= (from_0 & ~past_9 & kHigh) != 0 || has_byte(w, '_');
+    dot |= has_byte(w, '.') || has_byte(w, ':');
+  }
+  for (; i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b >= 0x80) return {true, true};
+    digit |= static_cast<unsigned char>(b - '0') < 10 || b == '_';
+    dot |= b == '.' || b == ':';
+  }
+  return {digit, dot};
+}
+
 // One pass over a text: FoldedCursor → KeyStream → word automaton, and the
 // folded characters to the detectors that need separators (UrlDetector,
 // TokenDetector). State is a few kilobytes on the stack.
@@ -367,14 +404,17 @@ class Scan {
         out_(out) {}
 
   void Run(std::string_view text) {
+    const DetectorNeeds needs = Needs(text);
+    tokens_on_ = needs.tokens;
+    const bool urls = needs.urls && sink_.Enabled(MatchSource::kUrl);
     screening::FoldedCursor cursor(text);
-    const bool urls = sink_.Enabled(MatchSource::kUrl);
     for (FoldedChar ch; cursor.Next(&ch);) {
       // A Latin trigger is confirmed by the boundary this character opens,
       // so it arms the id detector before the character; a CJK trigger
       // ends on this character and arms it after.
       keys_.Feed(ch, *this);
       if (urls) url_.Feed(ch, sink_);
+      if (!tokens_on_) continue;
       tokens_.Feed(ch, sink_);
       if (deferred_.source != MatchSource::kWord) {
         tokens_.Arm(deferred_.source, deferred_.begin, sink_);
@@ -382,22 +422,32 @@ class Scan {
       }
     }
     keys_.Finish(static_cast<uint32_t>(text.size()), *this);
-    url_.Finish(sink_);
-    tokens_.Finish(sink_);
+    if (urls) url_.Finish(sink_);
+    if (tokens_on_) tokens_.Finish(sink_);
   }
 
-  // KeyStream's sink.
-  void Key(const screening::KeyChar& k) {
-    ConfirmPending(k);
-    ring_[count_++ % kRing] = k;
-    state_ = impl_.automaton.Next(state_, k.c);
+  // KeyStream's sink. Inlined into the key stream, so the key character is
+  // never stored whole and read back (a wide read of narrow stores stalls).
+  [[gnu::always_inline]] void Key(const screening::KeyChar& k) {
+    if (pending_count_ != 0) ConfirmPending(k);
+    RingChar& slot = ring_.items[count_++ % kRing];
+    slot.c = k.c;
+    slot.begin = k.begin;
+    slot.end = k.end;
+    slot.count = k.count;
+    slot.digit = k.digit;
+    slot.joined = k.joined;
+    const uint32_t next = impl_.automaton.NextFlagged(state_, k.c);
+    state_ = next & ~screening::AhoCorasick::kMatchFlag;
+    if (next == state_) return;
     impl_.automaton.ForEachMatch(
         state_, [&](uint32_t key) { OnKey(key, false); });
   }
   void Repeat(uint32_t end) {
-    screening::KeyChar& last = ring_[(count_ - 1) % kRing];
+    RingChar& last = ring_.items[(count_ - 1) % kRing];
     ++last.count;
     last.end = end;
+    if (!impl_.automaton.Matches(state_)) return;
     // A key ending in a letter may need more of it ("ass" in "asss").
     impl_.automaton.ForEachMatch(
         state_, [&](uint32_t key) { OnKey(key, true); });
@@ -414,7 +464,17 @@ class Scan {
     uint64_t first;
   };
 
-  const screening::KeyChar& At(uint64_t i) const { return ring_[i % kRing]; }
+  // What the checks read of a key character: KeyChar less `shown`.
+  struct RingChar {
+    char32_t c;
+    uint32_t begin;
+    uint32_t end;
+    uint32_t count;
+    bool digit;
+    bool joined;
+  };
+
+  const RingChar& At(uint64_t i) const { return ring_.items[i % kRing]; }
 
   // Does the text under the key have the letters, digits and repeats the
   // entry asks for? `repeat`: only newly, as the last letter grew.
@@ -483,6 +543,8 @@ class Scan {
         if (!sink_.Enabled(e.trigger)) return;
         if (e.trigger == MatchSource::kSolicitation) {
           sink_.Emit(e.trigger, begin, end);
+        } else if (!tokens_on_) {
+          return;  // no id can follow in this text
         } else if (e.trail) {
           tokens_.Arm(e.trigger, begin, sink_);
         } else {
@@ -498,8 +560,16 @@ class Scan {
   screening::KeyStream keys_;
   screening::UrlDetector url_;
   screening::TokenDetector tokens_;
+  bool tokens_on_ = true;  // Needs(text).tokens
   uint32_t state_ = screening::AhoCorasick::kRoot;
-  std::array<screening::KeyChar, kRing> ring_;  // written before read
+  // Written before read, so left uninitialised: clearing 5 KiB per call
+  // cost more than screening a short message.
+  struct Ring {
+    Ring() {}  // NOLINT: leaves `items` uninitialised on purpose
+    union {
+      RingChar items[kRing];
+    };
+  } ring_;
   uint64_t count_ = 0;
   struct {
     MatchSource source = MatchSource::kWord;  // kWord: none

@@ -135,6 +135,13 @@ class KeyStream {
  public:
   template <typename Sink>
   void Feed(const FoldedChar& ch, Sink& sink) {
+    if (ch.cls == CharClass::kLatin && gap_ == Gap::kNone && piece_len_ > 0 &&
+        last_alnum_ && !held_) {  // most characters: a letter inside a word
+      ++piece_len_;
+      last_letter_ = true;
+      Emit(KeyChar{ch.c, ch.begin, ch.end, 1, false, ch.c, false}, sink);
+      return;
+    }
     switch (ch.cls) {
       case CharClass::kIgnore:
         return;
@@ -221,8 +228,10 @@ class KeyStream {
     Emit(held_char_, sink);
   }
 
+  // Boundary and Emit are inlined with the sink, so a key character goes
+  // from here to the sink in registers.
   template <typename Sink>
-  void Boundary(uint32_t at, Sink& sink) {
+  [[gnu::always_inline]] void Boundary(uint32_t at, Sink& sink) {
     started_ = true;
     if (last_key_ == kBoundary) return;
     last_key_ = kBoundary;
@@ -230,7 +239,7 @@ class KeyStream {
   }
 
   template <typename Sink>
-  void Emit(const KeyChar& key, Sink& sink) {
+  [[gnu::always_inline]] void Emit(const KeyChar& key, Sink& sink) {
     started_ = true;
     if (key.c == last_key_ && key.c >= 'a' && key.c <= 'z') {
       sink.Repeat(key.end);

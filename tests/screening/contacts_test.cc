@@ -66,5 +66,24 @@ TEST(Contacts, OrdinaryChineseNumbersAreNotPhones) {
   EXPECT_THAT(Spans("一五一十地说了三四遍"), IsEmpty());
 }
 
+// The screener skips the id and link detectors for an ASCII message whose
+// bytes rule them out (no digit or '_'; no '.' or ':'), reading eight bytes
+// at a time. Whatever the digit's or dot's place in those eight-byte
+// steps, a contact is still found; with none, plain English is clean.
+TEST(Contacts, FoundWhereverTheDigitOrDotFalls) {
+  for (size_t pad = 0; pad < 17; ++pad) {
+    const std::string lead(pad, ' ');
+    EXPECT_THAT(Spans(lead + "call 13800138000"), ElementsAre("phone:13800138000"))
+        << pad;
+    EXPECT_THAT(Spans(lead + "wx dave_x"), IsEmpty()) << pad;  // an id needs a digit
+    EXPECT_THAT(Spans(lead + "my id wxid_abcdef"), ElementsAre("wechat:wxid_abcdef"))
+        << pad;
+    EXPECT_THAT(Spans(lead + "see cheap-deals.com"), ElementsAre("url:cheap-deals.com"))
+        << pad;
+    EXPECT_THAT(Spans(lead + "go http://t"), ElementsAre("url:http://t")) << pad;
+    EXPECT_THAT(Spans(lead + "see you at the meetup tonight"), IsEmpty()) << pad;
+  }
+}
+
 }  // namespace
 }  // namespace shequn
