@@ -302,7 +302,7 @@ void Segments::ObserveActions(int64_t now, const v1::Outcome& out, int first,
     }
     if (m.has_value() && a.kind() == v1::ACTION_KIND_IMPORTED) {
       // Present, but not a new join: growth counts who came, not who was there.
-      d_.hot[*m].group_seen = members_.member(*m).group;
+      SeeIn(d_, *m, members_.member(*m).group);
     }
     if (m.has_value() && NamesMember(a.kind())) Reconcile(*m, now, consequences);
     if (m.has_value() && a.kind() == v1::ACTION_KIND_ADMIT &&
@@ -319,7 +319,7 @@ void Segments::Reconcile(MemberIndex m, int64_t now, v1::Outcome& out) {
   const int32_t have = d_.hot[m].group_seen;
   if (want == have) return;
   const uint32_t day = DayOf(now);
-  d_.hot[m].group_seen = want;
+  SeeIn(d_, m, want);
   if (have >= 0 && want >= 0) {
     d_.days.Add(have, day, health::kMovedOut);
     d_.days.Add(want, day, health::kMovedIn);
