@@ -156,7 +156,7 @@ namespace shequn::points {
 void Points::Post(MemberIndex m, int64_t amount, absl::string_view cause,
                   absl::string_view reason, absl::string_view event_id, int64_t time_ms,
                   bool rule) {
-  live_.Roll(time_ms);
+  live_.Roll(d_.ledger, time_ms);
   const bool was_positive = d_.ledger.Balance(m) > 0;
   d_.ledger.Post(m, amount, cause, reason, event_id, time_ms, rule);
   live_.OnEntry(d_.ledger, d_.ledger.entries().size() - 1);

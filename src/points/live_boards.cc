@@ -211,9 +211,15 @@ void LiveBoards::Rebuild(const Ledger& ledger, int64_t now) {
   }
 }
 
-void LiveBoards::Roll(int64_t now) {
+void LiveBoards::Roll(const Ledger& ledger, int64_t now) {
   for (Spec& spec : specs_) {
     if (now < spec.window.end_ms) continue;
+    // When most of the board scored, one O(n) build of the all-zero board
+    // (already in board order) beats resetting them one by one.
+    if (spec.scored.size() > synced_.size() / 8) {
+      RebuildSpec(spec, ledger, now);
+      continue;
+    }
     spec.window = calendar_.PeriodOf(spec.period, now);
     for (MemberIndex m : spec.scored) {
       spec.marked[m] = false;

@@ -23,7 +23,8 @@
 // Period rolls. Each board remembers the members whose score or tiebreak
 // left (0, 0) in its period; when the period ends only they are set back
 // to 0 (nobody has an entry in the new period yet), so a roll costs
-// O(members who scored in the period × log n), never a rebuild.
+// O(members who scored in the period × log n); when that is most of the
+// board, one O(n) build of the zeroed board (no ledger entry to read).
 #ifndef SHEQUN_SRC_POINTS_LIVE_BOARDS_H_
 #define SHEQUN_SRC_POINTS_LIVE_BOARDS_H_
 
@@ -82,10 +83,10 @@ class LiveBoards {
   // the synced membership from the roster. O(n + E) per spec.
   void Rebuild(const Ledger& ledger, int64_t now);
   // Starts the next period of the boards whose period ended by `now`
-  // (the ledger has no entry dated in it yet). O(S log n) per board
-  // rolled, for the S members who scored in the period that ended; else
-  // O(specs).
-  void Roll(int64_t now);
+  // (the ledger has no entry dated in it yet). O(min(S log n, n)) per
+  // board rolled, for the S members who scored in the period that ended
+  // (past n/8 of them, one build of the zeroed board); else O(specs).
+  void Roll(const Ledger& ledger, int64_t now);
   // After ledger entry `i` was posted (Roll(entry time) first). O(log n)
   // per live board of the member's scope.
   void OnEntry(const Ledger& ledger, size_t i);

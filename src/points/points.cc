@@ -364,7 +364,7 @@ void Points::RunDue(int64_t now, int64_t quiet_until, int first_action, v1::Outc
     reviews[a] = ReviewHeads(a, now);
     awards[a] = AwardHeads(a, now);
   }
-  live_.Roll(now);
+  live_.Roll(d_.ledger, now);
   // Period ends first: their entries are dated just before `now`, so they
   // go in before anything dated `now`, and each decides on the ledger as the
   // period left it.
@@ -414,7 +414,7 @@ std::string Points::GroupOf(MemberIndex m) const {
 
 void Points::SyncMembers(const v1::Outcome& out, int first_action, absl::string_view actor,
                          int64_t now) {
-  live_.Roll(now);
+  live_.Roll(d_.ledger, now);
   auto sync = [&](absl::string_view id) {
     if (id.empty()) return;
     if (std::optional<MemberIndex> m = members_.Find(id); m.has_value()) {

@@ -87,7 +87,7 @@ class Points {
   //                   period that ended (the default live boards include
   //                   every award's); O(members + E_w) per board for an
   //                   award whose board is not live
-  //   period roll     O(S log n) per live board (no rebuild)
+  //   period roll     O(min(S log n, n)) per live board, no ledger read
   //   decay           O(P log P); expiry O(lots due); streak breaks O(due)
   //   task close      O(members of the task's group) (every member for a
   //                   task of the whole community)
@@ -354,7 +354,8 @@ class Points {
   int64_t DecayAfter(int64_t ms) const;
   // Whether the ledger has an entry at or after `ms`. O(log L).
   bool EntriesSince(int64_t ms) const;
-  // Whether decay would take nothing from anyone now. O(members).
+  // Whether decay would take nothing from anyone now. O(members with a
+  // positive balance).
   bool DecayTakesNothing() const;
   // Whether the elimination over `w` would warn or remove nobody, and go on
   // doing so for later periods without new entries or members. O(members).

@@ -30,10 +30,11 @@ int64_t SaturatingAdd(int64_t a, int64_t b) {
 }  // namespace
 
 // THE LEADERBOARD SEAM. Scores come straight from the ledger entries in the
-// window, so a board is always consistent with the ledger. To serve boards
-// from shequn::Leaderboard instead, keep one board per (period in progress,
-// scope) updated in Credit()/ExpireDue() and answer current-period queries
-// from it; past periods still come from here.
+// window, so a board is always consistent with the ledger. The period in
+// progress is served by the live boards (live_boards.h), and so are the
+// awards and reviews whose boards are live (AwardHeads); past periods, team
+// contests, eliminations and awards without a live board still come from
+// here, at O(members + E_w) a board.
 template <typename InScope>
 std::vector<Points::Standing> Points::Board(Window w, v1::Metric metric, InScope in_scope,
                                             size_t upto) const {
