@@ -401,12 +401,16 @@ void Segments::DailyCheck(uint32_t as_of_day, v1::Outcome& out) {
   }
 }
 
+// Walks the group rosters and reads each member's last active day (two
+// bytes); only those active in the window have their record read.
 std::vector<uint32_t> Segments::ActiveByGroup(uint32_t as_of_day, int window) const {
   std::vector<uint32_t> active(members_.group_count(), 0);
-  for (MemberIndex m = 0; m < d_.hot.size(); ++m) {
-    const membership::Member& member = members_.member(m);
-    if (!member.active()) continue;
-    if (d_.rings.ActedIn(m, as_of_day, window)) ++active[member.group];
+  for (size_t g = 0; g < d_.rosters.size() && g < active.size(); ++g) {
+    for (MemberIndex m : d_.rosters[g]) {
+      if (!d_.rings.ActedIn(m, as_of_day, window)) continue;
+      const membership::Member& member = members_.member(m);
+      if (member.active() && member.group == static_cast<int32_t>(g)) ++active[g];
+    }
   }
   return active;
 }

@@ -7,7 +7,8 @@
 // Costs: every event O(1) (a day roll clears at most ring_days bytes of a
 // member and 32 buckets of a group), O(log members) when it moves a member
 // between groups; the daily check at local midnight O(members + groups) for
-// the participation count (a few bytes read per member, no allocation), plus
+// the participation count (each member's last active day, two bytes, read
+// through the group rosters; only the recently active read more), plus
 // O(r log r) per group newly found dying with r members (its migration list,
 // read from the group's roster, not from every member ever seen); Report and segment queries O(members × ring_days ×
 // segments) plus sorting the ranked lists. Memory per member: the counter
