@@ -235,7 +235,7 @@ void Engine::State::RunDue(int64_t due, int64_t until, v1::Outcome& out) {
   first = out.actions_size();
   // Until membership's next timer only points' own timers change the roster
   // or the ledger, so points may skip the period ends that change nothing.
-  points.RunDue(due, std::min(until, membership.NextDue().value_or(until)), out);
+  points.RunDue(due, std::min(until, membership.NextDue().value_or(until)), first_of_all, out);
   CarryOutFrom(first, due, out);
   // Segments count the other parts' timer actions (exits, sanctions).
   segments.ObserveTimers(due, out, first_of_all);

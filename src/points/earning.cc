@@ -157,21 +157,31 @@ void Points::Post(MemberIndex m, int64_t amount, absl::string_view cause,
                   absl::string_view reason, absl::string_view event_id, int64_t time_ms,
                   bool rule) {
   live_.Roll(d_.ledger, time_ms);
+  const bool was_positive = d_.ledger.Balance(m) > 0;
   d_.ledger.Post(m, amount, cause, reason, event_id, time_ms, rule);
   live_.OnEntry(d_.ledger, d_.ledger.entries().size() - 1);
+  if (const bool positive = d_.ledger.Balance(m) > 0; positive != was_positive) {
+    if (positive) {
+      d_.positive.insert(m);
+    } else {
+      d_.positive.erase(m);
+    }
+  }
 }
 
 // At each decay boundary every positive balance loses decay.percent of
-// itself, floored; a member at 0 or below is left alone. O(n log n).
+// itself, floored; a member at 0 or below is left alone. O(P log P) for
+// the P members with a positive balance (Data::positive), in member order.
 void Points::DecayDue(int64_t now, v1::Outcome& out) {
   while (d_.decay_due != 0 && d_.decay_due <= now) {
     const int64_t due = d_.decay_due;
     d_.decay_due = calendar_.DayStartMs(calendar_.Day(due) + decay_days_);
     const int64_t at = Stamp(due);
     const int64_t p = decay_percent_;
-    for (MemberIndex m = 0; m < members_.member_count(); ++m) {
+    // A copy: a decay to 0 (100%) leaves the set.
+    const std::vector<MemberIndex> holders(d_.positive.begin(), d_.positive.end());
+    for (MemberIndex m : holders) {
       const int64_t balance = d_.ledger.Balance(m);
-      if (balance <= 0) continue;
       const int64_t take = balance / 100 * p + balance % 100 * p / 100;  // floor, no overflow
       if (take <= 0) continue;
       Post(m, -take, "points.decay", "decay", "", at, false);

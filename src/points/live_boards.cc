@@ -137,7 +137,7 @@ LiveBoards::LiveBoards(const v1::CommunityConfig& config, const membership::Memb
     for (const Spec& spec : specs_) {
       if (spec.period == p && spec.metric == m && spec.scope == s) return;
     }
-    specs_.push_back(Spec{p, m, s, {0, 0}, {}});
+    specs_.push_back(Spec{p, m, s, {0, 0}, {}, {}, {}});
   };
   const v1::PointsConfig& cfg = config.points();
   if (cfg.live_boards_size() > 0) {
@@ -162,8 +162,23 @@ LiveBoards::LiveBoards(const v1::CommunityConfig& config, const membership::Memb
 
 LiveBoards::Seat LiveBoards::SeatOf(MemberIndex m) const {
   const membership::Member& member = members_.member(m);
-  if (!member.active() || ((ranked_roles_ >> member.role) & 1) == 0) return Seat{};
-  return Seat{true, member.group, member.team};
+  if (!member.active()) return Seat{};
+  return Seat{true, ((ranked_roles_ >> member.role) & 1) != 0, member.group, member.team};
+}
+
+void LiveBoards::Mark(Spec& spec, MemberIndex m) {
+  if (spec.marked.size() <= m) spec.marked.resize(m + 1);
+  if (spec.marked[m]) return;
+  spec.marked[m] = true;
+  spec.scored.push_back(m);
+}
+
+void LiveBoards::Reseat(MemberIndex m, const Seat& was, const Seat& now) {
+  if (was.present == now.present && was.group == now.group) return;
+  if (was.present && was.group >= 0) rosters_[was.group].erase(m);
+  if (!now.present || now.group < 0) return;
+  if (rosters_.size() <= static_cast<size_t>(now.group)) rosters_.resize(now.group + 1);
+  rosters_[now.group].insert(m);
 }
 
 LiveBoards::Board* LiveBoards::BoardOf(Spec& spec, const Seat& seat) {
@@ -180,7 +195,11 @@ LiveBoards::Board* LiveBoards::BoardOf(Spec& spec, const Seat& seat) {
 
 void LiveBoards::Rebuild(const Ledger& ledger, int64_t now) {
   synced_.assign(members_.member_count(), Seat{});
-  for (MemberIndex m = 0; m < synced_.size(); ++m) synced_[m] = SeatOf(m);
+  rosters_.clear();
+  for (MemberIndex m = 0; m < synced_.size(); ++m) {
+    synced_[m] = SeatOf(m);
+    Reseat(m, Seat{}, synced_[m]);
+  }
   for (Spec& spec : specs_) RebuildSpec(spec, ledger, now);
   const std::vector<Entry>& entries = ledger.entries();
   if (entries.empty()) {
@@ -194,7 +213,26 @@ void LiveBoards::Rebuild(const Ledger& ledger, int64_t now) {
 
 void LiveBoards::Roll(const Ledger& ledger, int64_t now) {
   for (Spec& spec : specs_) {
-    if (now >= spec.window.end_ms) RebuildSpec(spec, ledger, now);
+    if (now < spec.window.end_ms) continue;
+    // When most of the board scored, one O(n) build of the all-zero board
+    // (already in board order) beats resetting them one by one.
+    if (spec.scored.size() > synced_.size() / 8) {
+      RebuildSpec(spec, ledger, now);
+      continue;
+    }
+    spec.window = calendar_.PeriodOf(spec.period, now);
+    for (MemberIndex m : spec.scored) {
+      spec.marked[m] = false;
+      Board* b = m < synced_.size() ? BoardOf(spec, synced_[m]) : nullptr;
+      if (b == nullptr) continue;
+      if (const std::optional<uint32_t> local = b->Local(m)) {
+        // Set keeps the tiebreak of an unmoved score: a member at 0 who
+        // reached it during the period must lose that too.
+        b->board_.Erase(*local);
+        b->board_.Set(*local, 0, Tiebreak(0, m));
+      }
+    }
+    spec.scored.clear();
   }
 }
 
@@ -218,12 +256,15 @@ void LiveBoards::RebuildSpec(Spec& spec, const Ledger& ledger, int64_t now) {
   }
   std::vector<std::vector<shequn::Leaderboard::Standing>> standings(spec.boards.size());
   for (Board& b : spec.boards) b.Reset();
+  spec.scored.clear();
+  spec.marked.clear();
   for (MemberIndex m = 0; m < synced_.size(); ++m) {
     Board* b = BoardOf(spec, synced_[m]);
     if (b == nullptr) continue;
     const size_t at = b - spec.boards.data();
     if (standings.size() <= at) standings.resize(at + 1);
     standings[at].push_back({b->Acquire(m), acc[m].score, Tiebreak(acc[m].reached, m)});
+    if (acc[m].score != 0 || acc[m].reached != 0) Mark(spec, m);
   }
   for (size_t i = 0; i < spec.boards.size() && i < standings.size(); ++i) {
     // Ids are unique by construction, so Build cannot fail.
@@ -274,6 +315,7 @@ void LiveBoards::OnEntry(const Ledger& ledger, size_t i) {
     // the ledger boards still count the entry as the time it was reached.
     if (score == old) b->board_.Erase(*local);
     b->board_.Set(*local, score, Tiebreak(reached, en.member));
+    Mark(spec, en.member);
   }
 }
 
@@ -283,11 +325,13 @@ void LiveBoards::Sync(const Ledger& ledger, MemberIndex m) {
   const Seat was = synced_[m];
   if (now == was) return;
   synced_[m] = now;
+  Reseat(m, was, now);
   for (Spec& spec : specs_) {
     if (Board* b = BoardOf(spec, was)) b->Release(m);
     if (Board* b = BoardOf(spec, now)) {
       const auto [score, tiebreak] = ScoreOf(spec, ledger, m);
       b->board_.Set(b->Acquire(m), score, tiebreak);
+      if (score != 0 || (tiebreak >> 32) != 0) Mark(spec, m);
     }
   }
 }
@@ -307,10 +351,28 @@ const LiveBoards::Board* LiveBoards::Find(v1::Period period, v1::Metric metric, 
   return nullptr;
 }
 
+bool LiveBoards::Covers(v1::Period period, v1::Metric metric, v1::Scope scope,
+                        Window w) const {
+  period = Norm(period), metric = Norm(metric), scope = Norm(scope);
+  for (const Spec& spec : specs_) {
+    if (spec.period == period && spec.metric == metric && spec.scope == scope) {
+      return spec.window.start_ms == w.start_ms && spec.window.end_ms == w.end_ms;
+    }
+  }
+  return false;
+}
+
+const absl::btree_set<MemberIndex>& LiveBoards::Roster(int32_t g) const {
+  if (g < 0 || static_cast<size_t>(g) >= rosters_.size()) return none_;
+  return rosters_[g];
+}
+
 size_t LiveBoards::MemoryBytes() const {
   size_t bytes = synced_.capacity() * sizeof(Seat);
+  for (const auto& roster : rosters_) bytes += roster.size() * sizeof(MemberIndex) * 2;
   for (const Spec& spec : specs_) {
     for (const Board& b : spec.boards) bytes += b.MemoryBytes() + sizeof(Board);
+    bytes += spec.scored.capacity() * sizeof(MemberIndex) + spec.marked.capacity() / 8;
   }
   return bytes;
 }

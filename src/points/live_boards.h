@@ -17,12 +17,21 @@
 // (PointsConfig.ranked_roles) in its scope as they were at
 // the last Sync(m); Points calls Sync for every member an event or timer
 // named. A ledger entry updates the boards of the member's synced scope.
+// The same synced seats give each group's roster (Roster), so a timer over
+// a group's members walks that group only.
+//
+// Period rolls. Each board remembers the members whose score or tiebreak
+// left (0, 0) in its period; when the period ends only they are set back
+// to 0 (nobody has an entry in the new period yet), so a roll costs
+// O(members who scored in the period × log n); when that is most of the
+// board, one O(n) build of the zeroed board (no ledger entry to read).
 #ifndef SHEQUN_SRC_POINTS_LIVE_BOARDS_H_
 #define SHEQUN_SRC_POINTS_LIVE_BOARDS_H_
 
 #include <cstdint>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "membership/membership.h"
 #include "points/calendar.h"
@@ -73,8 +82,10 @@ class LiveBoards {
   // Rebuilds every board from `ledger` for the periods containing `now`, and
   // the synced membership from the roster. O(n + E) per spec.
   void Rebuild(const Ledger& ledger, int64_t now);
-  // Resets the boards whose period ended by `now`. O(n + E_w) per board
-  // reset, else O(specs).
+  // Starts the next period of the boards whose period ended by `now`
+  // (the ledger has no entry dated in it yet). O(min(S log n, n)) per
+  // board rolled, for the S members who scored in the period that ended
+  // (past n/8 of them, one build of the zeroed board); else O(specs).
   void Roll(const Ledger& ledger, int64_t now);
   // After ledger entry `i` was posted (Roll(entry time) first). O(log n)
   // per live board of the member's scope.
@@ -88,6 +99,11 @@ class LiveBoards {
   // instance: group index for SCOPE_GROUP, team index for SCOPE_TEAM.
   const Board* Find(v1::Period period, v1::Metric metric, v1::Scope scope, int32_t instance,
                     Window w) const;
+  // Whether (period, metric, scope) is live over exactly `w`: then Find's
+  // nullptr means an empty board. O(specs).
+  bool Covers(v1::Period period, v1::Metric metric, v1::Scope scope, Window w) const;
+  // The members synced as active in group `g` (any role), in member order.
+  const absl::btree_set<MemberIndex>& Roster(int32_t g) const;
 
   size_t MemoryBytes() const;
 
@@ -98,9 +114,13 @@ class LiveBoards {
     v1::Scope scope;
     Window window{0, 0};
     std::vector<Board> boards;  // community: 1; group/team: by index
+    // The members off (0, 0) in this period (see "Period rolls").
+    std::vector<MemberIndex> scored;
+    std::vector<bool> marked;  // by member: in `scored`
   };
   struct Seat {
-    bool active = false;  // active and of a ranked role
+    bool present = false;  // active, any role
+    bool active = false;   // active and of a ranked role
     int32_t group = membership::kNoGroup;
     int32_t team = -1;
     friend bool operator==(const Seat&, const Seat&) = default;
@@ -110,6 +130,10 @@ class LiveBoards {
   // The board of `spec` for a member seated at `seat`, or nullptr.
   Board* BoardOf(Spec& spec, const Seat& seat);
   void RebuildSpec(Spec& spec, const Ledger& ledger, int64_t now);
+  // Notes that m's standing on `spec` may be off (0, 0) this period.
+  static void Mark(Spec& spec, MemberIndex m);
+  // Moves m between the group rosters from seat `was` to seat `now`.
+  void Reseat(MemberIndex m, const Seat& was, const Seat& now);
   // m's score and encoded tiebreak over spec's window, from the ledger.
   std::pair<int64_t, uint64_t> ScoreOf(const Spec& spec, const Ledger& ledger,
                                        MemberIndex m) const;
@@ -119,6 +143,8 @@ class LiveBoards {
   uint32_t ranked_roles_;
   std::vector<Spec> specs_;
   std::vector<Seat> synced_;  // by member index
+  std::vector<absl::btree_set<MemberIndex>> rosters_;  // by group: present members
+  absl::btree_set<MemberIndex> none_;
   // The first ledger index of the run of entries at the last entry's time.
   int64_t run_time_ = -1;
   size_t run_first_ = 0;

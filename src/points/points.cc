@@ -350,16 +350,32 @@ std::optional<int64_t> Points::NextDue() const {
   return due;
 }
 
-void Points::RunDue(int64_t now, int64_t quiet_until, v1::Outcome& out) {
-  live_.Roll(d_.ledger, now);
+void Points::RunDue(int64_t now, int64_t quiet_until, int first_action, v1::Outcome& out) {
+  // The boards must see the other parts' timers' exits and moves before
+  // awards read them; they keep the period that ends until the heads are read.
+  for (int i = first_action; i < out.actions_size(); ++i) {
+    if (std::optional<MemberIndex> m = members_.Find(out.actions(i).member())) {
+      live_.Sync(d_.ledger, *m);
+    }
+  }
   SkipQuietPeriods(now, quiet_until);
+  std::vector<std::optional<Heads>> reviews(cfg_.awards_size()), awards(cfg_.awards_size());
+  for (int a = 0; a < cfg_.awards_size(); ++a) {
+    reviews[a] = ReviewHeads(a, now);
+    awards[a] = AwardHeads(a, now);
+  }
+  live_.Roll(d_.ledger, now);
   // Period ends first: their entries are dated just before `now`, so they
   // go in before anything dated `now`, and each decides on the ledger as the
   // period left it.
   const size_t cut = d_.ledger.entries().size();
   for (int a = 0; a < cfg_.awards_size(); ++a) {
-    if (d_.review_due[a] != 0 && d_.review_due[a] <= now) RunReview(a, cut, out);
-    if (d_.award_due[a] != 0 && d_.award_due[a] <= now) RunAward(a, cut, out);
+    if (d_.review_due[a] != 0 && d_.review_due[a] <= now) {
+      RunReview(a, cut, reviews[a] ? &*reviews[a] : nullptr, out);
+    }
+    if (d_.award_due[a] != 0 && d_.award_due[a] <= now) {
+      RunAward(a, cut, awards[a] ? &*awards[a] : nullptr, out);
+    }
   }
   if (d_.team_due != 0 && d_.team_due <= now) RunTeamContest(cut, out);
   if (d_.elimination_warn != 0 && d_.elimination_warn <= now) {

@@ -72,14 +72,28 @@ class Points {
   void Observe(const v1::Event& e, v1::Outcome& out);
 
   std::optional<int64_t> NextDue() const;
-  // Runs the timers due by `now`. Nothing outside points changes the roster
-  // or the ledger before `quiet_until`: period ends that would change nothing
-  // up to then (awards, reviews and team contests over periods without
-  // ledger entries, eliminations with nobody to remove, decay that takes
-  // nothing) are skipped at once, leaving each timer where running them one
-  // by one would. So a long gap costs O(awards + members) per timer that
-  // acts, not per period elapsed.
-  void RunDue(int64_t now, int64_t quiet_until, v1::Outcome& out);
+  // Runs the timers due by `now`. The actions of `out` from `first_action`
+  // on are the other parts' timers at `now` (their members are synced
+  // first). Nothing outside points changes the roster or the ledger before
+  // `quiet_until`: period ends that would change nothing up to then
+  // (awards, reviews and team contests over periods without ledger
+  // entries, eliminations with nobody to remove, decay that takes nothing)
+  // are skipped at once, leaving each timer where running them one by one
+  // would. So a long gap costs per timer that acts, not per period elapsed.
+  //
+  // What each timer costs, for n members on a board, W winners, S members
+  // who scored in the period, P members with positive balances:
+  //   award, review   O(boards × log n + W) from the live boards of the
+  //                   period that ended (the default live boards include
+  //                   every award's); O(members + E_w) per board for an
+  //                   award whose board is not live
+  //   period roll     O(min(S log n, n)) per live board, no ledger read
+  //   decay           O(P log P); expiry O(lots due); streak breaks O(due)
+  //   task close      O(members of the task's group) (every member for a
+  //                   task of the whole community)
+  //   team contest, points elimination  O(members + E_w) (ledger boards)
+  //   award titles held_while_true  O(title rules × members)
+  void RunDue(int64_t now, int64_t quiet_until, int first_action, v1::Outcome& out);
 
   // After an event or timers: brings the live boards in line with the roster
   // for `actor` and every member the actions of `out` from `first_action` on
@@ -187,6 +201,8 @@ class Points {
     // Derived: when each member holding a held_while_true streak title
     // loses it unless they check in (see ArmStreakBreak).
     absl::btree_set<std::pair<int64_t, MemberIndex>> streak_breaks;
+    // Derived: the members with a positive balance, whom decay takes from.
+    absl::btree_set<MemberIndex> positive;
   };
 
   // One ranked member of a board.
@@ -195,6 +211,9 @@ class Points {
     int64_t score;
     int64_t reached_ms;  // when the member reached the score in the window
   };
+  // The head of each board a period end decides on (by group, team, or
+  // [0] for the community), read off the live boards before they roll.
+  using Heads = std::vector<std::vector<Standing>>;
 
   // --- earning.cc
   std::optional<uint32_t> KindIndex(absl::string_view kind) const;
@@ -253,6 +272,8 @@ class Points {
   void ApplyAssign(const v1::Event& e, v1::Outcome& out);
   void ApplySubmit(const v1::Event& e, v1::Outcome& out);
   void CloseTask(uint32_t t, int64_t now, v1::Outcome& out);
+  // One missing submission of `m` for closed task `t`, if m owed one.
+  void CountMissing(const Task& t, MemberIndex m, v1::Outcome& out);
 
   // --- polls.cc
   absl::Status CheckOpenPoll(const v1::Event& e) const;
@@ -333,7 +354,8 @@ class Points {
   int64_t DecayAfter(int64_t ms) const;
   // Whether the ledger has an entry at or after `ms`. O(log L).
   bool EntriesSince(int64_t ms) const;
-  // Whether decay would take nothing from anyone now. O(members).
+  // Whether decay would take nothing from anyone now. O(members with a
+  // positive balance).
   bool DecayTakesNothing() const;
   // Whether the elimination over `w` would warn or remove nobody, and go on
   // doing so for later periods without new entries or members. O(members).
@@ -342,8 +364,19 @@ class Points {
   void SkipQuietPeriods(int64_t now, int64_t quiet_until);
   // Period ends run on the ledger's first `cut` entries (see Board) and date
   // their entries at the last instant of the period they reward.
-  void RunAward(int a, size_t cut, v1::Outcome& out);
-  void RunReview(int a, size_t cut, v1::Outcome& out);
+  // `live`: the award's boards read by AwardHeads, or null to compute them
+  // from the ledger.
+  void RunAward(int a, size_t cut, const Heads* live, v1::Outcome& out);
+  void RunReview(int a, size_t cut, const Heads* live, v1::Outcome& out);
+  // The first members of `b` (null: empty) in board order: the first `n`
+  // and, with `ties`, everyone tied with the n-th; stops at the first
+  // score <= 0. O(log n + what it returns).
+  static std::vector<Standing> HeadOf(const LiveBoards::Board* b, size_t n, bool ties);
+  // The heads award `a` (or its review) due by `now` decides on, when its
+  // boards are live over the period that ends; else nullopt.
+  // O(boards × log n + winners).
+  std::optional<Heads> AwardHeads(int a, int64_t now) const;
+  std::optional<Heads> ReviewHeads(int a, int64_t now) const;
   void RunTeamContest(size_t cut, v1::Outcome& out);
   // Who would be removed over `w`, lowest first; `safe_score` (if given)
   // gets the fewest points that would be safe as the board stands (see

@@ -160,6 +160,9 @@ absl::Status Points::Load(const v1::PointsState& state, int64_t now) {
   LoadTimers(state, data);
   d_ = std::move(data);
   for (MemberIndex m = 0; m < d_.members.size(); ++m) ArmStreakBreak(m);
+  for (MemberIndex m = 0; m < members_.member_count(); ++m) {
+    if (d_.ledger.Balance(m) > 0) d_.positive.insert(m);
+  }
   live_.Rebuild(d_.ledger, std::max(now, d_.ledger.last_time_ms()));
   return absl::OkStatus();
 }

@@ -30,10 +30,11 @@ int64_t SaturatingAdd(int64_t a, int64_t b) {
 }  // namespace
 
 // THE LEADERBOARD SEAM. Scores come straight from the ledger entries in the
-// window, so a board is always consistent with the ledger. To serve boards
-// from shequn::Leaderboard instead, keep one board per (period in progress,
-// scope) updated in Credit()/ExpireDue() and answer current-period queries
-// from it; past periods still come from here.
+// window, so a board is always consistent with the ledger. The period in
+// progress is served by the live boards (live_boards.h), and so are the
+// awards and reviews whose boards are live (AwardHeads); past periods, team
+// contests, eliminations and awards without a live board still come from
+// here, at O(members + E_w) a board.
 template <typename InScope>
 std::vector<Points::Standing> Points::Board(Window w, v1::Metric metric, InScope in_scope,
                                             size_t upto) const {
@@ -174,11 +175,9 @@ bool Points::EntriesSince(int64_t ms) const {
 }
 
 bool Points::DecayTakesNothing() const {
-  for (MemberIndex m = 0; m < members_.member_count(); ++m) {
+  for (MemberIndex m : d_.positive) {
     const int64_t balance = d_.ledger.Balance(m);
-    if (balance > 0 && balance / 100 * decay_percent_ + balance % 100 * decay_percent_ / 100 > 0) {
-      return false;
-    }
+    if (balance / 100 * decay_percent_ + balance % 100 * decay_percent_ / 100 > 0) return false;
   }
   return true;
 }
@@ -259,7 +258,60 @@ void Points::SkipQuietPeriods(int64_t now, int64_t quiet_until) {
   if (decay_idle && d_.decay_due <= horizon) d_.decay_due = DecayAfter(horizon);
 }
 
-void Points::RunAward(int a, size_t cut, v1::Outcome& out) {
+std::vector<Points::Standing> Points::HeadOf(const LiveBoards::Board* b, size_t n, bool ties) {
+  std::vector<Standing> head;
+  if (b == nullptr || n == 0) return head;
+  // With ties, fetch twice as many until the run tied with the n-th ends.
+  for (size_t k = n;; k *= 2) {
+    const std::vector<shequn::Leaderboard::Entry> top = b->board().Top(k);
+    head.clear();
+    for (const shequn::Leaderboard::Entry& e : top) {
+      if (e.score <= 0) break;
+      head.push_back({b->MemberOf(e.member), e.score, 0});
+    }
+    if (!ties || head.size() < k || head.back().score != head[n - 1].score) return head;
+  }
+}
+
+std::optional<Points::Heads> Points::AwardHeads(int a, int64_t now) const {
+  const v1::AwardConfig& award = cfg_.awards(a);
+  const int64_t due = d_.award_due[a];
+  if (due == 0 || due > now) return std::nullopt;
+  const Window w = calendar_.PeriodOf(award.period(), due - 1);
+  v1::Scope scope = award.scope();
+  size_t boards = 1;
+  if (scope == v1::SCOPE_GROUP) {
+    boards = members_.group_count();
+  } else if (scope == v1::SCOPE_TEAM) {
+    boards = config_.teams().names_size();
+  } else {
+    scope = v1::SCOPE_COMMUNITY;
+  }
+  if (!live_.Covers(award.period(), award.metric(), scope, w)) return std::nullopt;
+  Heads heads(boards);
+  for (size_t i = 0; i < boards; ++i) {
+    heads[i] = HeadOf(live_.Find(award.period(), award.metric(), scope,
+                                 static_cast<int32_t>(i), w),
+                      award.top_n(), award.include_ties());
+  }
+  return heads;
+}
+
+std::optional<Points::Heads> Points::ReviewHeads(int a, int64_t now) const {
+  const v1::AwardConfig& award = cfg_.awards(a);
+  const int64_t due = d_.review_due[a];
+  if (due == 0 || due > now || d_.ledger.last_time_ms() >= due) return std::nullopt;
+  // The month's board up to the review is the live month board: nothing
+  // is dated at or after the review yet.
+  const Window month = calendar_.PeriodOf(v1::PERIOD_MONTH, due - 1);
+  if (!live_.Covers(v1::PERIOD_MONTH, award.metric(), v1::SCOPE_COMMUNITY, month)) {
+    return std::nullopt;
+  }
+  return Heads{HeadOf(live_.Find(v1::PERIOD_MONTH, award.metric(), v1::SCOPE_COMMUNITY, 0, month),
+                      award.top_n(), false)};
+}
+
+void Points::RunAward(int a, size_t cut, const Heads* live, v1::Outcome& out) {
   const v1::AwardConfig& award = cfg_.awards(a);
   const int64_t due = d_.award_due[a];
   const Window w = calendar_.PeriodOf(award.period(), due - 1);
@@ -310,39 +362,49 @@ void Points::RunAward(int a, size_t cut, v1::Outcome& out) {
   switch (award.scope()) {
     case v1::SCOPE_GROUP:
       for (int32_t g = 0; g < static_cast<int32_t>(members_.group_count()); ++g) {
-        award_board(Board(
-                        w, award.metric(),
-                        [&](const membership::Member& m) { return Ranked(m) && m.group == g; },
-                        cut),
+        award_board(live != nullptr ? (*live)[g]
+                                    : Board(
+                                          w, award.metric(),
+                                          [&](const membership::Member& m) {
+                                            return Ranked(m) && m.group == g;
+                                          },
+                                          cut),
                     members_.group(g).id);
       }
       break;
     case v1::SCOPE_TEAM:
       for (int32_t t = 0; t < config_.teams().names_size(); ++t) {
-        award_board(Board(
-                        w, award.metric(),
-                        [&](const membership::Member& m) { return Ranked(m) && m.team == t; },
-                        cut),
+        award_board(live != nullptr ? (*live)[t]
+                                    : Board(
+                                          w, award.metric(),
+                                          [&](const membership::Member& m) {
+                                            return Ranked(m) && m.team == t;
+                                          },
+                                          cut),
                     "");
       }
       break;
     default:
-      award_board(
-          Board(w, award.metric(), [&](const membership::Member& m) { return Ranked(m); }, cut),
-          "");
+      award_board(live != nullptr ? (*live)[0]
+                                  : Board(
+                                        w, award.metric(),
+                                        [&](const membership::Member& m) { return Ranked(m); },
+                                        cut),
+                  "");
   }
   RevokeAwardTitles(a, placed, out);
 }
 
 // The half-month review: the month's standings so far, announced, not awarded.
-void Points::RunReview(int a, size_t cut, v1::Outcome& out) {
+void Points::RunReview(int a, size_t cut, const Heads* live, v1::Outcome& out) {
   const v1::AwardConfig& award = cfg_.awards(a);
   const int64_t due = d_.review_due[a];
   const Window month = calendar_.PeriodOf(v1::PERIOD_MONTH, due - 1);
   d_.review_due[a] = calendar_.PeriodOf(v1::PERIOD_HALF_MONTH, month.end_ms).end_ms;
   const std::vector<Standing> board =
-      Board({month.start_ms, due}, award.metric(),
-            [&](const membership::Member& m) { return Ranked(m); }, cut);
+      live != nullptr ? (*live)[0]
+                      : Board({month.start_ms, due}, award.metric(),
+                              [&](const membership::Member& m) { return Ranked(m); }, cut);
   // As an award with no winner, a review with nobody ahead is not announced.
   if (board.empty() || board[0].score <= 0) return;
   v1::Action& ann =

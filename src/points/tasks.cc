@@ -112,20 +112,30 @@ void Points::ApplySubmit(const v1::Event& e, v1::Outcome& out) {
 
 // At close, every active ROLE_MEMBER who was in the community when the task
 // was set (and in its group, if any) and did not submit counts one missing.
+// A group's task walks that group's roster (the live boards' synced seats);
+// a task of the whole community walks every member.
 void Points::CloseTask(uint32_t index, int64_t now, v1::Outcome& out) {
   Task& t = d_.tasks[index];
   t.closed = true;
+  if (t.group != membership::kNoGroup) {
+    for (MemberIndex m : live_.Roster(t.group)) CountMissing(t, m, out);
+    return;
+  }
+  for (MemberIndex m = 0; m < members_.member_count(); ++m) CountMissing(t, m, out);
+}
+
+void Points::CountMissing(const Task& t, MemberIndex m, v1::Outcome& out) {
   const uint32_t limit = cfg_.tasks().eliminate_after_missing();
-  for (MemberIndex m = 0; m < members_.member_count(); ++m) {
+  {
     const membership::Member& member = members_.member(m);
     if (!member.active() || member.role != v1::ROLE_MEMBER || member.joined_ms > t.assigned_ms ||
         (t.group != membership::kNoGroup && member.group != t.group) ||
         t.submitted_set.contains(m)) {
-      continue;
+      return;
     }
     MemberState& s = StateOf(m);
     ++s.missing;
-    if (limit == 0) continue;
+    if (limit == 0) return;
     if (s.missing >= limit) {
       v1::Action& a = AddAction(out, v1::ACTION_KIND_REMOVE,
                                 "points.tasks.eliminate_after_missing", member.id);

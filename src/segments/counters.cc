@@ -78,6 +78,9 @@ uint32_t ActivityRings::Sum(uint32_t m, Counter c, uint32_t as_of_day, int windo
 }
 
 bool ActivityRings::ActedIn(uint32_t m, uint32_t as_of_day, int window) const {
+  // Nothing since before the window: no bucket to read (as Sum finds).
+  const uint32_t last = last_day_[m];
+  if (last == 0 || int64_t{last} < int64_t{as_of_day} - window + 1) return false;
   for (int c = 0; c < kCounterCount; ++c) {
     // Being reacted to is something others did.
     if (c == kReactionsReceived) continue;

@@ -302,7 +302,7 @@ void Segments::ObserveActions(int64_t now, const v1::Outcome& out, int first,
     }
     if (m.has_value() && a.kind() == v1::ACTION_KIND_IMPORTED) {
       // Present, but not a new join: growth counts who came, not who was there.
-      d_.hot[*m].group_seen = members_.member(*m).group;
+      SeeIn(d_, *m, members_.member(*m).group);
     }
     if (m.has_value() && NamesMember(a.kind())) Reconcile(*m, now, consequences);
     if (m.has_value() && a.kind() == v1::ACTION_KIND_ADMIT &&
@@ -319,7 +319,7 @@ void Segments::Reconcile(MemberIndex m, int64_t now, v1::Outcome& out) {
   const int32_t have = d_.hot[m].group_seen;
   if (want == have) return;
   const uint32_t day = DayOf(now);
-  d_.hot[m].group_seen = want;
+  SeeIn(d_, m, want);
   if (have >= 0 && want >= 0) {
     d_.days.Add(have, day, health::kMovedOut);
     d_.days.Add(want, day, health::kMovedIn);
@@ -401,12 +401,16 @@ void Segments::DailyCheck(uint32_t as_of_day, v1::Outcome& out) {
   }
 }
 
+// Walks the group rosters and reads each member's last active day (two
+// bytes); only those active in the window have their record read.
 std::vector<uint32_t> Segments::ActiveByGroup(uint32_t as_of_day, int window) const {
   std::vector<uint32_t> active(members_.group_count(), 0);
-  for (MemberIndex m = 0; m < d_.hot.size(); ++m) {
-    const membership::Member& member = members_.member(m);
-    if (!member.active()) continue;
-    if (d_.rings.ActedIn(m, as_of_day, window)) ++active[member.group];
+  for (size_t g = 0; g < d_.rosters.size() && g < active.size(); ++g) {
+    for (MemberIndex m : d_.rosters[g]) {
+      if (!d_.rings.ActedIn(m, as_of_day, window)) continue;
+      const membership::Member& member = members_.member(m);
+      if (member.active() && member.group == static_cast<int32_t>(g)) ++active[g];
+    }
   }
   return active;
 }

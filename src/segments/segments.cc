@@ -25,8 +25,17 @@ Segments::Segments(const v1::CommunityConfig& config, const membership::Membersh
   Grow();
   for (MemberIndex m = 0; m < d_.hot.size(); ++m) {
     const membership::Member& member = members_.member(m);
-    d_.hot[m].group_seen = member.active() ? member.group : -1;
+    SeeIn(d_, m, member.active() ? member.group : -1);
   }
+}
+
+void Segments::SeeIn(Data& data, MemberIndex m, int32_t g) {
+  int32_t& seen = data.hot[m].group_seen;
+  if (seen >= 0) data.rosters[seen].erase(m);
+  seen = g;
+  if (g < 0) return;
+  if (data.rosters.size() <= static_cast<size_t>(g)) data.rosters.resize(g + 1);
+  data.rosters[g].insert(m);
 }
 
 uint32_t Segments::DayOf(int64_t ms) const {
@@ -161,7 +170,8 @@ std::vector<std::string> Segments::MigrationList(int32_t g) const {
   // Customers (paying, repeat, then trial buyers) first, then prospects; in
   // member order within each.
   std::vector<std::pair<int, MemberIndex>> order;
-  for (MemberIndex m = 0; m < d_.hot.size(); ++m) {
+  if (g < 0 || static_cast<size_t>(g) >= d_.rosters.size()) return {};
+  for (MemberIndex m : d_.rosters[g]) {
     const membership::Member& member = members_.member(m);
     if (!member.active() || member.group != g || member.role != v1::ROLE_MEMBER) continue;
     const v1::BuyerStage stage = StageOf(m);

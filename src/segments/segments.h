@@ -5,8 +5,12 @@
 // is its only caller.
 //
 // Costs: every event O(1) (a day roll clears at most ring_days bytes of a
-// member and 32 buckets of a group); the daily check at local midnight
-// O(members + groups); Report and segment queries O(members × ring_days ×
+// member and 32 buckets of a group), O(log members) when it moves a member
+// between groups; the daily check at local midnight O(members + groups) for
+// the participation count (each member's last active day, two bytes, read
+// through the group rosters; only the recently active read more), plus
+// O(r log r) per group newly found dying with r members (its migration list,
+// read from the group's roster, not from every member ever seen); Report and segment queries O(members × ring_days ×
 // segments) plus sorting the ranked lists. Memory per member: the counter
 // rings (10 × ring_days + 2 bytes) plus 24 bytes of hot state; buyers,
 // tags and product scores are kept only for members that have them.
@@ -172,6 +176,9 @@ class Segments {
     health::GroupDays days;
     int64_t next_check_ms = 0;
     absl::btree_map<MemberIndex, MemberRisk> member_risk;
+    // Derived: by group, the members whose group_seen it is, in member
+    // order (rebuilt from the roster on Load, never saved).
+    std::vector<absl::btree_set<MemberIndex>> rosters;
   };
 
   // --- segments.cc
@@ -180,7 +187,12 @@ class Segments {
   void Grow();
   double LoveAt(MemberIndex m, uint32_t day) const;
   std::optional<int32_t> FirstGroupOfStage(v1::FunnelStage stage) const;
+  // Group `g`'s customers and prospects to move (see DYING_GROUP).
+  // O(r log r) for the r members seen in the group.
   std::vector<std::string> MigrationList(int32_t g) const;
+  // Records that member `m` is seen in group `g` (-1: in none) in
+  // data.hot and data.rosters. O(log members).
+  static void SeeIn(Data& data, MemberIndex m, int32_t g);
 
   // --- counting.cc
   // Counts one activity of member `m` on `day`: counter, love, first days.

@@ -120,7 +120,7 @@ absl::Status Segments::LoadMembers(const v1::SegmentsState& state, Data& data) c
   }
   for (MemberIndex m = 0; m < n; ++m) {
     const membership::Member& member = members_.member(m);
-    data.hot[m].group_seen = member.active() ? member.group : -1;
+    SeeIn(data, m, member.active() ? member.group : -1);
   }
   return absl::OkStatus();
 }
