@@ -64,7 +64,7 @@ committed="$SHEQUN_ROOT/tests/fuzz"
 echo "==== building the fuzzers in $fuzz" >&2
 (cd "$SHEQUN_ROOT" && cmake --preset fuzz >/dev/null)
 if [[ " ${names[*]} " == *" server_requests "* ]] &&
-   ! cmake --build "$fuzz" --target help | grep -q ' server_requests_fuzzer$'; then
+   ! cmake --build "$fuzz" --target help | grep ' server_requests_fuzzer$' >/dev/null; then
   echo "server_requests_fuzzer is not configured: it needs gRPC and SQLite (apt-get install" \
        "libgrpc++-dev protobuf-compiler-grpc libsqlite3-dev)" >&2
   exit 2

@@ -10,7 +10,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "google/protobuf/arena.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/descriptor.h"
@@ -155,8 +154,6 @@ struct Engine::State {
   void Dispatch(const v1::Event& e, v1::Outcome& out);
   void CarryOutFrom(int first_action, int64_t now, v1::Outcome& out);
   std::optional<int64_t> NextDue() const;
-  // Writes the whole state, unsealed, into `snap` (empty).
-  void Save(v1::CommunitySnapshot& snap) const;
   void RunDue(int64_t due, int64_t until, v1::Outcome& out);
   void Remember(const v1::Event& e, uint32_t digest);
   void Forget(int64_t now);
@@ -439,26 +436,23 @@ absl::StatusOr<v1::Outcome> Engine::AdvanceTo(int64_t time_ms) {
   return out;
 }
 
-void Engine::State::Save(v1::CommunitySnapshot& snap) const {
-  snap.set_community_id(config.id());
-  snap.set_last_time_ms(last_time_ms);
-  for (const auto& [time, id] : seen_order) {
+v1::CommunitySnapshot Engine::Unsealed() const {
+  const State& s = *state_;
+  v1::CommunitySnapshot snap;
+  snap.set_community_id(s.config.id());
+  snap.set_last_time_ms(s.last_time_ms);
+  for (const auto& [time, id] : s.seen_order) {
     v1::SeenEvent* e = snap.add_seen();
     e->set_id(id);
     e->set_time_ms(time);
-    e->set_digest(seen.at(id));
+    e->set_digest(s.seen.at(id));
   }
-  membership.Save(snap.mutable_membership());
-  rules.Save(snap.mutable_rules());
-  points.Save(snap.mutable_points());
-  segments.Save(snap.mutable_segments());
+  s.membership.Save(snap.mutable_membership());
+  s.rules.Save(snap.mutable_rules());
+  s.points.Save(snap.mutable_points());
+  s.segments.Save(snap.mutable_segments());
   snap.set_shequn_version(SHEQUN_VERSION);
-  snap.set_ended(ended);
-}
-
-v1::CommunitySnapshot Engine::Unsealed() const {
-  v1::CommunitySnapshot snap;
-  state_->Save(snap);
+  snap.set_ended(s.ended);
   return snap;
 }
 
@@ -468,18 +462,7 @@ v1::CommunitySnapshot Engine::Snapshot() const {
   return snap;
 }
 
-// The snapshot is built on an arena and dropped whole: it is hundreds of
-// small messages (a day of each group's activity is one), and allocating
-// and freeing each was most of the call's cost.
-std::string Engine::SnapshotBytes() const {
-  google::protobuf::ArenaOptions options;
-  options.start_block_size = 16 * 1024;
-  options.max_block_size = 256 * 1024;
-  google::protobuf::Arena arena(options);
-  auto* snap = google::protobuf::Arena::CreateMessage<v1::CommunitySnapshot>(&arena);
-  state_->Save(*snap);
-  return SealedBytes(*snap);
-}
+std::string Engine::SnapshotBytes() const { return SealedBytes(Unsealed()); }
 
 absl::StatusOr<v1::MemberRecord> Engine::Member(absl::string_view member_id) const {
   absl::StatusOr<membership::MemberIndex> m = Known(state_->membership, member_id);
