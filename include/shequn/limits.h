@@ -100,11 +100,6 @@ inline constexpr int kMaxPredicateDepth = 32;
 // so text is read through shequn::ParseTextFormat (shequn/text_format.h),
 // which sets it; the engine's checks hold it again on the parsed message.
 inline constexpr int kMaxNesting = 100;
-// Distinct tags one community uses (segments.tags, and the tags its
-// TagChange events name): a config listing more is refused, and so is a
-// snapshot holding more. A community that lists its tags can never reach
-// it; one that lists none (any tag) is refused a new tag past it.
-inline constexpr int kMaxTags = 65'535;
 // The fixed offset from UTC of a community without a time zone
 // (utc_offset_seconds): ±18 hours, as ISO 8601 and absl allow.
 inline constexpr int32_t kMaxUtcOffsetSeconds = 18 * 3600;
@@ -126,6 +121,9 @@ inline constexpr double kMaxConfigFactor = 1e6;
 // The group size a seed-user score is measured against
 // (segments.seed.group_size).
 inline constexpr int kMaxSeedGroupSize = 10'000;
+// The longest list a Report carries (segments.report_list_limit): a
+// report lists up to this many seed candidates, core users, ... each.
+inline constexpr uint32_t kMaxReportListLimit = 10'000;
 
 // ---- Screening (shequn/screening.h; InvalidArgument at Screener::Create).
 // Words plus whitelist entries of one screener, in total.
@@ -140,6 +138,13 @@ inline constexpr size_t kMaxScreenedTextBytes = UINT32_MAX;
 // ---- State. --------------------------------------------------------------
 // Distinct member ids one community remembers (past members included).
 inline constexpr size_t kMaxMembers = 1'000'000;
+// Distinct tags one community uses (segments.tags, and the tags its
+// TagChange events name), held like the roster: a config listing more is
+// refused (InvalidArgument) and so is a snapshot holding more; a community
+// that lists its tags can never reach it, and one that lists none (any tag)
+// is refused a new tag past it, at the event, with ResourceExhausted naming
+// tag.tag, as a full roster refuses a newcomer.
+inline constexpr int kMaxTags = 65'535;
 // The largest member number (编号) an imported member may carry; numbers the
 // engine hands out continue above the largest one imported.
 inline constexpr uint32_t kMaxMemberNumber = 100'000'000;

@@ -54,19 +54,23 @@ Counter CounterOf(const v1::CounterCondition& c) {
 
 }  // namespace
 
-absl::Status ValidateTag(absl::string_view tag, std::span<const absl::string_view> declared,
+DeclaredTags::DeclaredTags(const google::protobuf::RepeatedPtrField<std::string>& tags)
+    : list_(tags.begin(), tags.end()), set_(list_.begin(), list_.end()) {}
+
+bool DeclaredTags::Allows(absl::string_view tag) const {
+  return set_.empty() || set_.contains(tag);
+}
+
+absl::Status ValidateTag(absl::string_view tag, const DeclaredTags& declared,
                          const std::string& path) {
   if (tag.empty()) return InvalidField(path, "must not be empty");
-  if (declared.empty() || std::find(declared.begin(), declared.end(), tag) != declared.end()) {
-    return absl::OkStatus();
-  }
-  return InvalidField(path, absl::StrCat("unknown tag '", tag, "'", DidYouMean(tag, declared),
+  if (declared.Allows(tag)) return absl::OkStatus();
+  return InvalidField(path, absl::StrCat("unknown tag '", tag, "'", DidYouMean(tag, declared.list()),
                                          " (segments.tags lists the tags)"));
 }
 
 absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
-                               int max_window_days, std::span<const absl::string_view> tags,
-                               int depth) {
+                               int max_window_days, const DeclaredTags& tags, int depth) {
   if (depth > limits::kMaxPredicateDepth) return InvalidField(path, absl::StrCat("nested deeper than ", limits::kMaxPredicateDepth, " levels"));
   switch (p.is_case()) {
     case v1::Predicate::kAll:

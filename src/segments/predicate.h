@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "segments/counters.h"
@@ -32,16 +34,31 @@ class MemberFacts {
   virtual absl::string_view group() const = 0;
 };
 
-// OK, or InvalidArgument naming `path` and the fault: an unset case, an
-// unknown counter, a window outside 1..max_window_days, a tag not in
-// `tags` (when any are declared), nesting deeper than the limit.
-absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
-                               int max_window_days, std::span<const absl::string_view> tags,
-                               int depth = 0);
+// The tags a config declares (segments.tags; none: any tag), hashed so a
+// tag is checked in O(1) whatever their number, and kept in order for the
+// suggestion an unknown tag gets. Views into `tags`, which must outlive it.
+class DeclaredTags {
+ public:
+  explicit DeclaredTags(const google::protobuf::RepeatedPtrField<std::string>& tags);
 
-// OK when `tag` is not empty and, if `declared` lists any, one of them;
-// else InvalidArgument naming `path` and the closest declared tag.
-absl::Status ValidateTag(absl::string_view tag, std::span<const absl::string_view> declared,
+  // True when none are declared or `tag` is one of them. O(|tag|).
+  bool Allows(absl::string_view tag) const;
+  std::span<const absl::string_view> list() const { return list_; }
+
+ private:
+  std::vector<absl::string_view> list_;
+  absl::flat_hash_set<absl::string_view> set_;
+};
+
+// OK, or InvalidArgument naming `path` and the fault: an unset case, an
+// unknown counter, a window outside 1..max_window_days, a tag `tags` does
+// not allow, nesting deeper than the limit.
+absl::Status ValidatePredicate(const v1::Predicate& p, const std::string& path,
+                               int max_window_days, const DeclaredTags& tags, int depth = 0);
+
+// OK when `tag` is not empty and `declared` allows it; else InvalidArgument
+// naming `path` and the closest declared tag.
+absl::Status ValidateTag(absl::string_view tag, const DeclaredTags& declared,
                          const std::string& path);
 
 // `p` must have passed ValidatePredicate. A counter window of 0 means

@@ -17,6 +17,7 @@ Segments::Segments(const v1::CommunityConfig& config, const membership::Membersh
     : config_(config),
       members_(members),
       settings_(Resolve(config.segments())),
+      declared_tags_(config.segments().tags()),
       d_(settings_.longest) {
   if (!config.time_zone().empty()) {
     absl::TimeZone zone;
@@ -107,9 +108,7 @@ absl::Status Segments::Check(const v1::Event& e) const {
         return absl::NotFoundError(
             absl::StrCat("tag.member: unknown member '", t.member(), "'"));
       }
-      const std::vector<absl::string_view> declared(config_.segments().tags().begin(),
-                                                    config_.segments().tags().end());
-      if (absl::Status s = ValidateTag(t.tag(), declared, "tag.tag"); !s.ok()) return s;
+      if (absl::Status s = ValidateTag(t.tag(), declared_tags_, "tag.tag"); !s.ok()) return s;
       if (text::CountCodePoints(t.tag()) > limits::kMaxTagCodePoints) {
         return InvalidField("tag.tag",
                             absl::StrCat("at most ", limits::kMaxTagCodePoints, " characters"));

@@ -46,6 +46,7 @@
 #include "segments/health.h"
 #include "membership/membership.h"
 #include "segments/counters.h"
+#include "segments/predicate.h"
 #include "shequn/v1/action.pb.h"
 #include "shequn/v1/config.pb.h"
 #include "shequn/v1/event.pb.h"
@@ -247,6 +248,7 @@ class Segments {
   const v1::CommunityConfig& config_;
   const membership::Membership& members_;
   Settings settings_;
+  DeclaredTags declared_tags_;  // views into config_
   std::optional<absl::TimeZone> zone_;
   Data d_;
 };

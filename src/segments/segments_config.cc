@@ -54,12 +54,11 @@ absl::Status ValidateSeed(const v1::SeedConfig& seed) {
       !st.ok()) {
     return st;
   }
+  absl::flat_hash_set<absl::string_view> seen;  // not pairwise: the list has no bound
   for (int i = 0; i < seed.checkpoints_size(); ++i) {
     const std::string at = absl::StrCat("segments.seed.checkpoints[", i, "]");
     if (seed.checkpoints(i).empty()) return InvalidField(at, "must not be empty");
-    for (int j = 0; j < i; ++j) {
-      if (seed.checkpoints(j) == seed.checkpoints(i)) return InvalidField(at, "duplicate");
-    }
+    if (!seen.insert(seed.checkpoints(i)).second) return InvalidField(at, "duplicate");
   }
   return absl::OkStatus();
 }
@@ -121,15 +120,16 @@ absl::Status ValidateTags(const v1::SegmentsConfig& c) {
 }
 
 absl::Status ValidateDefinitions(const v1::SegmentsConfig& c, int longest) {
-  const std::vector<absl::string_view> tags(c.tags().begin(), c.tags().end());
+  const DeclaredTags tags(c.tags());
+  // Names seen so far, hashed: a pairwise check was O(segments^2), and only
+  // the config's size bounds the segments.
+  absl::flat_hash_set<absl::string_view> names;
   for (int i = 0; i < c.segments_size(); ++i) {
     const v1::SegmentDefinition& d = c.segments(i);
     const std::string at = absl::StrCat("segments.segments[", i, "]");
     if (d.name().empty()) return InvalidField(at + ".name", "required");
-    for (int j = 0; j < i; ++j) {
-      if (c.segments(j).name() == d.name()) {
-        return InvalidField(at + ".name", absl::StrCat("duplicate segment '", d.name(), "'"));
-      }
+    if (!names.insert(d.name()).second) {
+      return InvalidField(at + ".name", absl::StrCat("duplicate segment '", d.name(), "'"));
     }
     if (!d.has_predicate()) return InvalidField(at + ".predicate", "required");
     if (absl::Status st = ValidatePredicate(d.predicate(), at + ".predicate", longest, tags); !st.ok()) {
@@ -263,6 +263,11 @@ absl::Status Segments::ValidateConfig(const v1::CommunityConfig& config) {
   if (absl::Status st = ValidateSeed(c.seed()); !st.ok()) return st;
   if (absl::Status st = ValidateOrbit(c.orbit(), s.orbit); !st.ok()) return st;
   if (absl::Status st = ValidateRfm(c.rfm()); !st.ok()) return st;
+  if (absl::Status st = CheckRange(c.report_list_limit(), 0, limits::kMaxReportListLimit,
+                                   "segments.report_list_limit");
+      !st.ok()) {
+    return st;
+  }
   if (absl::Status st = ValidateTags(c); !st.ok()) return st;
   if (absl::Status st = ValidateDefinitions(c, s.longest); !st.ok()) return st;
   if (absl::Status st = ValidateHealthStandards(config, s.longest); !st.ok()) return st;

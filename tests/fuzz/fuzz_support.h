@@ -259,10 +259,9 @@ inline std::optional<int64_t> RequireBalanceAddsUp(const Engine& engine, absl::s
   return *balance;
 }
 
-// RequireBalanceAddsUp for every member, and the snapshot's ledger agrees.
-// O(state).
-inline void RequireLedgerConserved(const Engine& engine) {
-  const v1::CommunitySnapshot snap = engine.Snapshot();
+// RequireBalanceAddsUp for every member, and `snap` (the engine's
+// Snapshot()) agrees with the ledger. O(state).
+inline void RequireLedgerConserved(const Engine& engine, const v1::CommunitySnapshot& snap) {
   absl::flat_hash_map<std::string, int64_t> sums;
   for (const v1::LedgerEntry& e : snap.points().ledger()) {
     int64_t& sum = sums[e.member()];
@@ -277,12 +276,55 @@ inline void RequireLedgerConserved(const Engine& engine) {
   }
 }
 
+// Checks that every call an engine refuses, and every retry it answers as a
+// duplicate, leaves its state byte-identical, serialising the state before
+// a call only when its bytes are not already known. After a refusal they
+// are the bytes before it (that is the check), so in a run of refusals each
+// call costs one snapshot, not two; only a call that changed the state
+// makes the next call take them afresh. Fuzz inputs are mostly refusals
+// (events by strangers, unknown targets), and SnapshotBytes was most of
+// their cost. One per engine; the engine must outlive it.
+class UnchangedByRefusals {
+ public:
+  explicit UnchangedByRefusals(const Engine& engine) : engine_(engine) {}
+
+  // Call before each call on the engine.
+  void Before() {
+    if (known_) return;
+    bytes_ = engine_.SnapshotBytes();
+    known_ = true;
+  }
+  // After a call the engine accepted that may have changed its state.
+  void Accepted() {
+    known_ = false;
+    ++accepted_;
+  }
+  // After a call the engine refused, or answered as a duplicate: its state
+  // must be what it was before the call.
+  void RequireUnchanged(absl::string_view what, absl::string_view detail = "") const {
+    Require(known_, "UnchangedByRefusals: Before() was not called");
+    Require(engine_.SnapshotBytes() == bytes_, what, detail);
+  }
+  // The engine's bytes, when no call changed them since they were taken.
+  const std::string* KnownBytes() const { return known_ ? &bytes_ : nullptr; }
+  // Calls accepted so far: 0 means the engine holds the state it started with.
+  int accepted() const { return accepted_; }
+
+ private:
+  const Engine& engine_;
+  std::string bytes_;
+  bool known_ = false;
+  int accepted_ = 0;
+};
+
 // Snapshot → Restore → SnapshotBytes must give the same bytes, and the
 // restored engine must be consistent. Returns the restored engine. Restores
 // with EngineTesting::Restore (Engine::Restore sharing the engine's
 // screener): the same checks, without rebuilding the screener each time.
-inline std::unique_ptr<Engine> RequireRoundTrip(const Engine& engine) {
-  const std::string bytes = engine.SnapshotBytes();
+// `known`: the engine's SnapshotBytes() when the caller holds them already.
+inline std::unique_ptr<Engine> RequireRoundTrip(const Engine& engine,
+                                                const std::string* known = nullptr) {
+  const std::string bytes = known != nullptr ? *known : engine.SnapshotBytes();
   v1::CommunitySnapshot snap;
   Require(snap.ParseFromString(bytes), "a snapshot does not parse back");
   auto restored = EngineTesting::Restore(engine, snap);

@@ -367,6 +367,67 @@ TEST(Limits, TheSegmentsFactorsAndHalfLifeAreBounded) {
   ExpectConfigRefused(config, "segments.orbit.half_life_days");
 }
 
+// A report's lists are as long as the operator asks, up to the limit: an
+// operator who asks for four billion core users is told which field is wrong.
+TEST(Limits, AReportListLimitPastTheLimitIsRefusedNamingTheField) {
+  v1::CommunityConfig config = Busy();
+  config.mutable_segments()->set_report_list_limit(limits::kMaxReportListLimit);
+  EXPECT_TRUE(Engine::Create(config).ok()) << Engine::Create(config).status();
+  config.mutable_segments()->set_report_list_limit(limits::kMaxReportListLimit + 1);
+  ExpectConfigRefused(config, absl::StrCat("segments.report_list_limit: ",
+                                           limits::kMaxReportListLimit + 1,
+                                           " is over the limit of ", limits::kMaxReportListLimit));
+  config.mutable_segments()->set_report_list_limit(UINT32_MAX);
+  ExpectConfigRefused(config, absl::StrCat("segments.report_list_limit: ", UINT32_MAX,
+                                           " is over the limit of ", limits::kMaxReportListLimit));
+}
+
+// Segment names and seed checkpoints are checked for duplicates through a
+// set: 100,000 segments (a pairwise check made 5·10^9 comparisons) and
+// 100,000 checkpoints are refused at the first duplicate, at once.
+TEST(Limits, AHundredThousandSegmentsAreCheckedForDuplicatesInLinearTime) {
+  v1::CommunityConfig config = Busy();
+  for (int i = 0; i < 100'000; ++i) {
+    v1::SegmentDefinition* seg = config.mutable_segments()->add_segments();
+    seg->set_name(absl::StrCat("s", i));
+    seg->mutable_predicate()->set_tag(absl::StrCat("t", i % 100));
+  }
+  EXPECT_TRUE(Engine::Create(config).ok()) << Engine::Create(config).status();
+  config.mutable_segments()->add_segments()->set_name("s99999");
+  ExpectConfigRefused(config, "segments.segments[100000].name: duplicate segment 's99999'");
+
+  v1::CommunityConfig seeded = Busy();
+  for (int i = 0; i < 100'000; ++i) {
+    seeded.mutable_segments()->mutable_seed()->add_checkpoints(absl::StrCat("c", i));
+  }
+  EXPECT_TRUE(Engine::Create(seeded).ok()) << Engine::Create(seeded).status();
+  seeded.mutable_segments()->mutable_seed()->add_checkpoints("c0");
+  ExpectConfigRefused(seeded, "segments.seed.checkpoints[100000]: duplicate");
+}
+
+// With every one of the 65,535 tags declared, a segment per tag and a tag
+// event are checked against a hashed set, not the list (that was
+// segments × tags comparisons at config time, and a copy of the list per
+// TagChange).
+TEST(Limits, AllSixtyFiveThousandDeclaredTagsAreLookedUpNotScanned) {
+  v1::CommunityConfig config = Busy();
+  for (int i = 0; i < limits::kMaxTags; ++i) {
+    config.mutable_segments()->add_tags(absl::StrCat("t", i));
+    v1::SegmentDefinition* seg = config.mutable_segments()->add_segments();
+    seg->set_name(absl::StrCat("s", i));
+    seg->mutable_predicate()->set_tag(absl::StrCat("t", i));
+  }
+  Community c(config);
+  v1::Event tag = c.Make("owner");
+  tag.mutable_tag()->set_member("owner");
+  tag.mutable_tag()->set_tag(absl::StrCat("t", limits::kMaxTags - 1));
+  c.Must(tag);
+  tag = c.Make("owner");
+  tag.mutable_tag()->set_member("owner");
+  tag.mutable_tag()->set_tag("t65535x");
+  c.ExpectRejected(tag, Code::kInvalidArgument, "tag.tag: unknown tag 't65535x'");
+}
+
 TEST(Limits, OverflowGroupsStopAtTheGroupLimitAndApplicantsWait) {
   // Capacity one per group: every applicant would open a group. Past
   // kMaxGroups the community waitlists instead.
