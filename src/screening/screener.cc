@@ -16,6 +16,7 @@
 #include "base/utf8.h"
 #include "screening/aho_corasick.h"
 #include "screening/detectors.h"
+#include "screening/pinyin.h"
 #include "screening/text_normalizer.h"
 #include "shequn/screening.h"
 
@@ -83,11 +84,11 @@ constexpr TriggerWord kTriggers[] = {
 
 constexpr absl::string_view kDetectorNames[] = {
     kDetectorUrl, kDetectorPhone, kDetectorWeChat, kDetectorQq,
-    kDetectorSolicitation};
+    kDetectorSolicitation, kDetectorEmail};
 
 constexpr MatchSource kDetectorSources[] = {
     MatchSource::kUrl, MatchSource::kPhone, MatchSource::kWeChat,
-    MatchSource::kQq, MatchSource::kSolicitation};
+    MatchSource::kQq, MatchSource::kSolicitation, MatchSource::kEmail};
 
 // Bit per MatchSource, for the enabled-detector mask.
 constexpr uint32_t Bit(MatchSource s) { return 1u << static_cast<int>(s); }
@@ -127,8 +128,10 @@ class ImplBuilder {
 
   // Normalises `text` into a key; errors name `path`. An entry that
   // normalises to nothing (an emoji, punctuation) is noted in `skipped`.
+  // A `spelling` is another way to write an entry already added (its
+  // pinyin): it does not count in size().
   absl::Status AddKey(std::string_view path, std::string_view text,
-                      Entry entry, bool substring = false) {
+                      Entry entry, bool substring = false, bool spelling = false) {
     const absl::string_view at(path.data(), path.size());
     screening::EntryKey key;
     if (!screening::NormalizeKey(text, &key)) {
@@ -181,9 +184,24 @@ class ImplBuilder {
       }
     }
     entry.length = static_cast<uint16_t>(chars.size());
-    if (entry.kind != EntryKind::kTrigger) ++impl_->size;
+    if (entry.kind != EntryKind::kTrigger && !spelling) ++impl_->size;
     keys_.push_back(chars);
     impl_->entries.push_back(entry);
+    return absl::OkStatus();
+  }
+
+  // Adds the pinyin spellings of a CJK entry (WordList::pinyin) as whole
+  // Latin words reporting `entry`; nothing for other entries. Spellings
+  // longer than limits::kMaxWordCodePoints letters are left out.
+  absl::Status AddPinyin(std::string_view path, std::string_view text, Entry entry) {
+    screening::EntryKey key;
+    if (!screening::NormalizeKey(text, &key) || key.chars.size() < 2) return absl::OkStatus();
+    const std::u32string_view chars(key.chars.data() + 1, key.chars.size() - 2);
+    for (const std::string& spelling : screening::PinyinSpellings(chars)) {
+      const size_t letters = spelling.size() - std::count(spelling.begin(), spelling.end(), ' ');
+      if (letters > limits::kMaxWordCodePoints) continue;
+      if (absl::Status s = AddKey(path, spelling, entry, false, true); !s.ok()) return s;
+    }
     return absl::OkStatus();
   }
 
@@ -243,11 +261,13 @@ absl::Status AddWords(const ScreenerOptions& options, ImplBuilder* builder,
       entry.kind = EntryKind::kBanned;
       entry.category = category;
       entry.word = static_cast<uint32_t>(impl->word_offsets.size() - 1);
-      if (absl::Status s = builder->AddKey(
-              absl::StrCat(path, ".words[", w, "]"), list.words[w], entry,
-              list.substring);
+      const std::string at = absl::StrCat(path, ".words[", w, "]");
+      if (absl::Status s = builder->AddKey(at, list.words[w], entry, list.substring);
           !s.ok()) {
         return s;
+      }
+      if (list.pinyin) {
+        if (absl::Status s = builder->AddPinyin(at, list.words[w], entry); !s.ok()) return s;
       }
       impl->word_text += list.words[w];
       impl->word_offsets.push_back(
@@ -369,12 +389,14 @@ class Scan {
   void Run(std::string_view text) {
     screening::FoldedCursor cursor(text);
     const bool urls = sink_.Enabled(MatchSource::kUrl);
+    const bool emails = sink_.Enabled(MatchSource::kEmail);
     for (FoldedChar ch; cursor.Next(&ch);) {
       // A Latin trigger is confirmed by the boundary this character opens,
       // so it arms the id detector before the character; a CJK trigger
       // ends on this character and arms it after.
       keys_.Feed(ch, *this);
       if (urls) url_.Feed(ch, sink_);
+      if (emails) emails_.Feed(ch, sink_);
       tokens_.Feed(ch, sink_);
       if (deferred_.source != MatchSource::kWord) {
         tokens_.Arm(deferred_.source, deferred_.begin, sink_);
@@ -383,6 +405,7 @@ class Scan {
     }
     keys_.Finish(static_cast<uint32_t>(text.size()), *this);
     url_.Finish(sink_);
+    emails_.Finish(sink_);
     tokens_.Finish(sink_);
   }
 
@@ -497,6 +520,7 @@ class Scan {
   std::vector<ScreenMatch>* out_;
   screening::KeyStream keys_;
   screening::UrlDetector url_;
+  screening::EmailDetector emails_;
   screening::TokenDetector tokens_;
   uint32_t state_ = screening::AhoCorasick::kRoot;
   std::array<screening::KeyChar, kRing> ring_;  // written before read
@@ -537,6 +561,28 @@ void FinishMatches(std::vector<ScreenMatch>* matches) {
   matches->resize(kept);
 }
 
+// An e-mail address's domain is not also a link: drops url matches lying
+// inside an email match ("qq.com" in "dave2026@qq.com"). `matches` sorted
+// by begin; in place, O(m).
+void DropLinksInsideEmails(std::vector<ScreenMatch>* matches) {
+  std::vector<ScreenMatch>& all = *matches;
+  uint32_t email_end = 0;  // the furthest end of an email begun so far
+  size_t kept = 0;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const ScreenMatch m = all[i];
+    if (m.source == MatchSource::kEmail) email_end = std::max(email_end, m.end);
+    bool inside = m.source == MatchSource::kUrl && m.end <= email_end;
+    // An email beginning where the link does sorts after it.
+    for (size_t j = i + 1; m.source == MatchSource::kUrl && !inside && j < all.size() &&
+                           all[j].begin == m.begin;
+         ++j) {
+      inside = all[j].source == MatchSource::kEmail && m.end <= all[j].end;
+    }
+    if (!inside) all[kept++] = m;
+  }
+  all.resize(kept);
+}
+
 // The longest prefix of at most `limit` bytes that does not split a UTF-8
 // sequence (a cut sequence would read as invalid bytes).
 std::string_view CutAtBoundary(std::string_view text, size_t limit) {
@@ -558,6 +604,7 @@ void Screener::Screen(absl::string_view text, ScreenResult* result) const {
   Scan(*impl_, &result->matches)
       .Run(CutAtBoundary({text.data(), text.size()}, impl_->max_text_bytes));
   FinishMatches(&result->matches);
+  if (impl_->detectors & Bit(MatchSource::kEmail)) DropLinksInsideEmails(&result->matches);
 }
 
 ScreenResult Screener::Screen(absl::string_view text) const {
@@ -619,6 +666,8 @@ absl::string_view MatchSourceName(MatchSource source) {
       return kDetectorQq;
     case MatchSource::kSolicitation:
       return kDetectorSolicitation;
+    case MatchSource::kEmail:
+      return kDetectorEmail;
   }
   return "unknown";
 }
