@@ -36,13 +36,14 @@ SHEQUN_BUILD_PACKAGES=(g++ cmake make pkg-config libabsl-dev libprotobuf-dev pro
                        libgrpc++-dev protobuf-compiler-grpc libsqlite3-dev)
 # What the test suite adds. libclang-rt-14-dev holds the one clang header
 # the fuzz replay tests include, <fuzzer/FuzzedDataProvider.h>; no clang.
-# fortunes and fortunes-zh are the screening false-positive corpus.
+# fortunes, fortunes-zh and bible-kjv (the King James Bible, read through
+# its `bible` program) are the screening false-positive corpus.
 # python3-grpcio, python3-protobuf and python3-pytest run the Python client
 # suite against a real shequn-server (tests/server), with /usr/bin/python3.
 # libbenchmark-dev: the default preset compiles the benchmarks and smoke-runs
 # them; libre2-dev, libhyperscan-dev and libsqlite3-dev are the peers they
 # compare with (each optional: without it that comparison is left out).
-SHEQUN_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 libclang-rt-14-dev fortunes fortunes-zh
+SHEQUN_TEST_PACKAGES=(libgtest-dev libgmock-dev python3 libclang-rt-14-dev fortunes fortunes-zh bible-kjv
                       python3-grpcio python3-protobuf python3-pytest libbenchmark-dev)
 
 # shequn_build DIR [CMAKE_ARGS...] : configure and build into DIR.

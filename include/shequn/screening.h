@@ -44,12 +44,36 @@
 //  * An entry that normalises to nothing (an emoji, punctuation) is
 //    skipped and listed in Screener::skipped(); the rest of the list works.
 // NormalizeForScreening() shows what a text becomes. Not handled:
-// homophones other than the triggers below, pinyin of list words.
+// homophones other than the triggers below; pinyin of list words unless
+// asked for (below).
+//
+// Pinyin (WordList::pinyin). A CJK entry of two or more characters also
+// matches how it is written in pinyin, from Unicode's Unihan_Readings
+// (kMandarin, its preferred reading, tone marks off; generated at build
+// time by examples/tools/make_pinyin_table.cc):
+//  * as whole Latin words only, whatever WordList::substring says:
+//    "赌博" catches "dubo", "DuBo", "du bo", "du-bo", "d u b o" and "dǔbó"
+//    (accents fold away), not "dubois" or "fondu boat";
+//  * the syllables joined or apart: "cao ni ma", "caonima" and, up to four
+//    syllables, every mix ("caoni ma"); ü as 'v' or 'u' ("meinv", "meinu");
+//    at most 16 spellings per entry, each held to limits::kMaxWordCodePoints
+//    letters (a longer one is not added);
+//  * matches report the CJK entry (same category, same `entry`).
+// Not matched, on purpose: one-character entries ("赌" → "du", "鸡" → "ji":
+// one syllable is an ordinary word or name in English, French, pinyin
+// names), initials ("db", "sb", "tmd": two or three letters are everyday
+// abbreviations, "db" a database, "nm" nanometres; list such an
+// abbreviation as a word if the community uses it so), other readings of a
+// character with several (行 is read "xing", not "hang"), tone numbers
+// ("du3bo2"), entries mixing CJK and Latin ("AV女优"). A spelling that is
+// also an English word ("妈的" → "made", "ma de") will misfire: whitelist
+// it ("made") or keep such entries out of the pinyin list.
 //
 // Detectors look at the folded text with its separators, because a link or
 // an id is recognised by them:
 //   "url"          http(s)://…, www.…, domain-like a.b.com/.cn/.net/… with
-//                  path; dots may be '.', '。' or '点'.         → link_category
+//                  path; dots may be '.', '。' or '点'. A host right after
+//                  '@' is not a link ("dave@qq.com": see "email"). → link_category
 //   "phone"        Chinese mobile 1[3-9] + 9 digits, optionally +86/0086,
 //                  digits may be full-width, circled or Chinese numerals
 //                  (一三八…, 壹叁捌…) and split by spaces, dashes, dots or
@@ -66,6 +90,40 @@
 //   "solicitation" 加我, 加好友, 私聊我, 私信我, 私我, 滴滴我, 联系我, 扫码,
 //                  扫一扫, 扫描二维码, jia wo, add me, dm me, pm me,
 //                  contact me, text me, scan qr, scan the qr, scan my qr.
+//   "email"        an e-mail address: a local part (letters, digits and
+//                  . _ % + -), an at, and a domain of two or more labels
+//                  ending in a top-level domain the url detector knows
+//                  (com, cn, net, org, io, ...; not edu, de, ...). The at
+//                  may be '@' (also ＠), "at" as a word, "(at)", "[at]",
+//                  艾特; a dot may be '.', '。', '点', "dot" as a word,
+//                  "(dot)"; up to 3 spaces around either: "dave2026@qq.com",
+//                  "dave2026 @ qq . com", "dave2026 at qq dot com",
+//                  "dave[at]163[dot]com", "dave2026艾特qq点com". The match
+//                  runs from the local part to the end of the top-level
+//                  domain; a link inside it is not reported too. What is
+//                  not an address, so ordinary text does not misfire:
+//                    - nothing before the at: "@someone", "@here";
+//                    - a space before '@' and none after: "thanks @bob.net"
+//                      is a mention;
+//                    - no known top-level domain: "a@b", "x@y.z" in code,
+//                      "user@localhost", "me@example.edu";
+//                    - a mail or news Message-ID, whose left part has a
+//                      run of 8 or more digits before a dot or of 6 or
+//                      more between two dots:
+//                      "<199705101952.MAA00756@wall.org>",
+//                      "1992Aug26.184221.29627@netlabs.com" (an address
+//                      like "13812345678.a@qq.com" is taken for one too);
+//                    - spaces after a plain '.' without spaces before it:
+//                      "me@home. Com" ends a sentence;
+//                    - "at" with plain dots, unless the local part looks
+//                      like an id (a digit or a symbol inside): "look at
+//                      google.com" is a phrase (the url detector reports the
+//                      link), "dave2026 at qq.com" an address. With a
+//                      spelled dot it is always an address ("john at gmail
+//                      dot com"), so "the dot com boom" after "at" is one
+//                      too.
+//                  Not handled: letters of the address spaced apart
+//                  ("d a v e @ q q . c o m"), '#' for the at.
 // All but "url" report contact_category. Latin triggers are whole words
 // ("new xbox" is not "wx"); a mobile number ending a word is still found
 // ("vx13800138000").
@@ -116,6 +174,7 @@ inline constexpr absl::string_view kDetectorPhone = "phone";
 inline constexpr absl::string_view kDetectorWeChat = "wechat";
 inline constexpr absl::string_view kDetectorQq = "qq";
 inline constexpr absl::string_view kDetectorSolicitation = "solicitation";
+inline constexpr absl::string_view kDetectorEmail = "email";
 
 // What found a match: a listed word or one of the detectors.
 enum class MatchSource : uint8_t {
@@ -125,6 +184,7 @@ enum class MatchSource : uint8_t {
   kWeChat,
   kQq,
   kSolicitation,
+  kEmail,
 };
 
 // "word", or the detector's name ("url", "phone", ...). O(1).
@@ -138,6 +198,11 @@ struct WordList {
   // Latin words match inside longer words too ("ass" in "class"); default:
   // whole words only. CJK words always match anywhere.
   bool substring = false;
+  // Each CJK word of two or more characters also matches its pinyin as
+  // whole Latin words: "赌博" catches "dubo", "du bo", "DuBo", "dǔbó";
+  // see "Pinyin" above. Default: off. For some words only, put them in a
+  // second list of the same category with pinyin on.
+  bool pinyin = false;
 };
 
 // How to build a Screener. Plain data; mirrors RulesConfig field by field.
@@ -150,16 +215,17 @@ struct ScreenerOptions {
   // Allowed words that contain a banned one. Default: none.
   std::vector<std::string> whitelist;
 
-  // Enabled detectors, by name (kDetector*). Default: all five.
+  // Enabled detectors, by name (kDetector*). Default: all six.
   std::vector<std::string> detectors = {
       std::string(kDetectorUrl), std::string(kDetectorPhone),
       std::string(kDetectorWeChat), std::string(kDetectorQq),
-      std::string(kDetectorSolicitation)};
+      std::string(kDetectorSolicitation), std::string(kDetectorEmail)};
 
   // Category reported by the url detector. Default: "advertising".
   std::string link_category = std::string(kCategoryAdvertising);
 
-  // Category reported by the phone, wechat, qq and solicitation detectors.
+  // Category reported by the phone, wechat, qq, solicitation and email
+  // detectors.
   // Default: "poaching".
   std::string contact_category = std::string(kCategoryPoaching);
 
@@ -214,7 +280,7 @@ class SHEQUN_EXPORT Screener {
   //   "whitelist[4]: 70 code points after normalisation, limit 64"
   //   "word_lists[1].category: empty"
   //   "detectors[0]: unknown detector 'fax' (known: url, phone, wechat, qq,
-  //    solicitation)"
+  //    solicitation, email)"
   static absl::StatusOr<Screener> Create(const ScreenerOptions& options);
 
   Screener(Screener&&) noexcept;

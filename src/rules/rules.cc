@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "base/actions.h"
 #include "rules/rules_config.h"
 #include "base/utf8.h"
@@ -88,6 +89,32 @@ std::string LastIdRun(absl::string_view match) {
     run.push_back(absl::ascii_tolower(static_cast<char>(c)));
   }
   return run;
+}
+
+// An email match as the address it spells, in lower case: "Dave2026 at
+// qq dot com", "dave[at]qq(dot)com" and "dave＠qq。com" all give
+// "dave2026@qq.com", which is how AccountKey folds an allowed address.
+std::string EmailKey(absl::string_view match) {
+  std::string spelled;  // id characters, '@', '.', and ' ' between words
+  for (size_t pos = 0, len = 0; pos < match.size(); pos += len) {
+    char32_t c = text::DecodeUtf8(std::string_view(match.data(), match.size()), pos, &len);
+    if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;  // full-width forms
+    if (c == U'。' || c == U'点' || c == U'｡') c = U'.';
+    if (c == U'艾') c = U'@';  // 艾特
+    const bool kept = c < 0x80 && (absl::ascii_isalnum(static_cast<char>(c)) ||
+                                   absl::string_view("@._%+-").find(static_cast<char>(c)) !=
+                                       absl::string_view::npos);
+    if (kept) {
+      spelled.push_back(absl::ascii_tolower(static_cast<char>(c)));
+    } else if (c != U'特') {
+      spelled.push_back(' ');
+    }
+  }
+  std::string key;
+  for (absl::string_view word : absl::StrSplit(spelled, ' ', absl::SkipEmpty())) {
+    absl::StrAppend(&key, word == "at" ? "@" : word == "dot" ? "." : word);
+  }
+  return key;
 }
 
 }  // namespace
@@ -321,6 +348,7 @@ bool Rules::Allowed(const ScreenMatch& match, absl::string_view text) const {
     case MatchSource::kPhone: return eff_.AllowedAccount(AccountKey(NormalizeForScreening(matched)));
     case MatchSource::kWeChat:
     case MatchSource::kQq: return eff_.AllowedAccount(AccountKey(LastIdRun(matched)));
+    case MatchSource::kEmail: return eff_.AllowedAccount(EmailKey(matched));
     default: return false;
   }
 }

@@ -279,8 +279,9 @@ std::string AccountKey(absl::string_view id) {
 ScreenerOptions ScreenerOptionsFrom(const v1::RulesConfig& c) {
   ScreenerOptions options;
   for (const v1::WordList& list : c.word_lists()) {
-    options.word_lists.push_back(
-        {list.category(), {list.words().begin(), list.words().end()}, list.substring()});
+    options.word_lists.push_back({list.category(),
+                                  {list.words().begin(), list.words().end()},
+                                  list.substring(), list.pinyin()});
   }
   options.whitelist.assign(c.whitelist().begin(), c.whitelist().end());
   if (!c.detector_kinds().empty()) {

@@ -51,6 +51,24 @@ bool IsTokenChar(const FoldedChar& ch) {
          ch.c == U'_' || ch.c == U'-';
 }
 
+bool IsAlnum(const FoldedChar& ch) {
+  return ch.cls == CharClass::kLatin || ch.cls == CharClass::kDigit;
+}
+
+// Besides letters and digits, what a local part may hold ("john.smith",
+// "dave_88", "a+news"). '.' also separates domain labels.
+bool IsLocalSymbol(char32_t c) {
+  return c == U'.' || c == U'_' || c == U'%' || c == U'+' || c == U'-';
+}
+
+// Brackets around a spelled at or dot: "(at)", "[dot]". Full-width （）
+// fold to ( ).
+bool IsOpenBracket(char32_t c) { return c == U'(' || c == U'[' || c == U'{' || c == U'<'; }
+bool IsCloseBracket(char32_t c) { return c == U')' || c == U']' || c == U'}' || c == U'>'; }
+
+// Spaces allowed in a row around an at or a dot ("dave2026 @ qq . com").
+constexpr uint32_t kMaxEmailGap = 3;
+
 }  // namespace
 
 // ---- UrlDetector ------------------------------------------------------------
@@ -81,9 +99,20 @@ void UrlDetector::CloseLabel() {
 }
 
 void UrlDetector::FeedSlow(const FoldedChar& ch, const MatchSink& sink) {
+  const bool after_at = last_at_;
+  last_at_ = ch.c == U'@';
+  if (skipping_) {  // the host of "dave@qq.com" or a Message-ID
+    if (IsHostChar(ch) || IsDot(ch.c)) return;
+    skipping_ = false;
+  }
   switch (state_) {
     case State::kIdle:
-      if (IsHostChar(ch)) Start(ch);
+      if (!IsHostChar(ch)) return;
+      if (after_at) {
+        skipping_ = true;
+      } else {
+        Start(ch);
+      }
       return;
     case State::kLabel:
       if (IsHostChar(ch)) {
@@ -271,5 +300,281 @@ void TokenDetector::Arm(MatchSource source, uint32_t begin,
 }
 
 void TokenDetector::Finish(const MatchSink& sink) { EndToken(sink); }
+
+// ---- EmailDetector ----------------------------------------------------------
+
+void EmailDetector::Extend(Run* run, const FoldedChar& ch) {
+  if (run->length == 0) {
+    *run = Run{};
+    run->begin = ch.begin;
+  }
+  const bool symbol = IsLocalSymbol(ch.c);
+  if (ch.cls == CharClass::kDigit || (run->symbol && !symbol)) run->id_like = true;
+  if (ch.cls == CharClass::kDigit) {
+    if (run->digit_run < 8) ++run->digit_run;
+  } else {
+    run->message_id |= ch.c == U'.' && (run->digit_run >= 8 ||
+                                        (run->digit_run >= 6 && run->after_dot));
+    run->after_dot = ch.c == U'.';
+    run->digit_run = 0;
+  }
+  run->symbol = symbol;
+  run->letters &= ch.cls == CharClass::kLatin;
+  if (run->length < sizeof run->text) run->text[run->length] = static_cast<char>(ch.c);
+  ++run->length;
+  run->end = ch.end;
+}
+
+bool EmailDetector::Is(const Run& run, std::string_view word) {
+  return run.letters && run.length == word.size() &&
+         std::memcmp(run.text, word.data(), word.size()) == 0;
+}
+
+bool EmailDetector::IsPrefixOf(const Run& run, std::string_view word) {
+  return run.letters && run.length <= word.size() &&
+         std::memcmp(run.text, word.data(), run.length) == 0;
+}
+
+void EmailDetector::StartLocal(const FoldedChar& ch) {
+  local_ = Run{};
+  Extend(&local_, ch);
+  state_ = State::kLocal;
+}
+
+void EmailDetector::BecomeLocal(const Run& run) {
+  local_ = run;
+  state_ = State::kLocal;
+}
+
+void EmailDetector::StartBracket(bool dot) {
+  word_ = Run{};
+  bracket_dot_ = dot;
+  gap_ = 0;
+  state_ = State::kBracket;
+}
+
+void EmailDetector::StartDomain(bool spelled, bool spaced) {
+  spelled_at_ = spelled;
+  spaced_at_ = spaced;
+  spelled_dot_ = spaced_dot_ = false;
+  labels_ = 0;
+  valid_end_ = 0;
+  gap_ = 0;
+  state_ = State::kDomainStart;
+}
+
+void EmailDetector::StartLabel(const FoldedChar& ch) {
+  label_ = Run{};
+  Extend(&label_, ch);
+  if (labels_ == 0) domain_begin_ = ch.begin;
+  ++labels_;
+  state_ = State::kLabel;
+}
+
+// The label just read ends the address if it is a top-level domain. After
+// a spelled at ("look at google.com") the dots must be spelled too, or the
+// local part look like an id ("dave2026 at qq.com"), else it is a phrase.
+void EmailDetector::CloseLabel() {
+  if (labels_ < 2 || !label_.letters) return;
+  const auto is_label = [this](std::string_view s) { return Is(label_, s); };
+  const bool tld =
+      spaced_dot_ ? std::any_of(std::begin(kStrongTlds), std::end(kStrongTlds), is_label)
+                  : std::any_of(std::begin(kTlds), std::end(kTlds), is_label);
+  if (!tld || local_.message_id || (spelled_at_ && !spelled_dot_ && !local_.id_like)) return;
+  valid_end_ = label_.end;
+}
+
+// The labels read so far as a local part: after "mail me at", the at of
+// "dave2026@qq.com" or "john.smith at gmail dot com" shows them to be one.
+// Only while no address has been found (valid_end_ == 0).
+EmailDetector::Run EmailDetector::DomainAsLocal() const {
+  Run run = label_;
+  run.begin = domain_begin_;
+  run.id_like |= labels_ > 1;
+  return run;
+}
+
+void EmailDetector::Emit(const MatchSink& sink) {
+  if (valid_end_ != 0) sink.Emit(MatchSource::kEmail, local_.begin, valid_end_);
+  valid_end_ = 0;
+}
+
+void EmailDetector::Feed(const FoldedChar& ch, const MatchSink& sink) {
+  if (ch.cls == CharClass::kIgnore) return;  // invisible: joins, breaks nothing
+  switch (state_) {
+    case State::kIdle:
+      if (IsAlnum(ch)) StartLocal(ch);
+      return;
+    case State::kLocal:
+      if (IsAlnum(ch) || IsLocalSymbol(ch.c)) return Extend(&local_, ch);
+      if (ch.c == U'@') return StartDomain(false, false);
+      if (ch.cls == CharClass::kSpace) {
+        gap_ = 1;
+        state_ = State::kLocalGap;
+        return;
+      }
+      return AfterLocal(ch);
+    case State::kLocalGap:
+      if (ch.cls == CharClass::kSpace) {
+        if (++gap_ > kMaxEmailGap) Reset();
+        return;
+      }
+      if (ch.c == U'@') return StartDomain(false, true);
+      if (IsAlnum(ch)) {
+        word_ = Run{};
+        Extend(&word_, ch);
+        if (!IsPrefixOf(word_, "at")) return BecomeLocal(word_);
+        state_ = State::kAtWord;
+        return;
+      }
+      return AfterLocal(ch);
+    case State::kAtWord:
+      if (IsAlnum(ch) || IsLocalSymbol(ch.c)) {
+        Extend(&word_, ch);
+        if (!IsPrefixOf(word_, "at")) BecomeLocal(word_);
+        return;
+      }
+      if (ch.cls == CharClass::kSpace && Is(word_, "at")) return StartDomain(true, true);
+      BecomeLocal(word_);
+      return Feed(ch, sink);
+    case State::kBracket:
+      return FeedBracket(ch, sink);
+    case State::kAi:
+      if (ch.c == U'特') return StartDomain(true, false);
+      Reset();
+      return Feed(ch, sink);
+    case State::kDomainStart:
+      if (ch.cls == CharClass::kSpace) {
+        if (++gap_ > kMaxEmailGap) Reset();
+        return;
+      }
+      if (!IsAlnum(ch)) return Reset();
+      // "rt @user.com": an at with a space before it and none after is a
+      // mention, not an address.
+      if (spaced_at_ && !spelled_at_ && gap_ == 0) return StartLocal(ch);
+      return StartLabel(ch);
+    case State::kLabel:
+      if (IsAlnum(ch) || ch.c == U'-') return Extend(&label_, ch);
+      CloseLabel();
+      if (IsDot(ch.c)) {
+        dot_gap_allowed_ = false;
+        gap_ = 0;
+        state_ = State::kDot;
+        return;
+      }
+      if (ch.cls == CharClass::kSpace) {
+        gap_ = 1;
+        state_ = State::kLabelGap;
+        return;
+      }
+      if (IsOpenBracket(ch.c)) return StartBracket(true);
+      if (valid_end_ == 0 && (ch.c == U'@' || ch.c == U'艾' || IsLocalSymbol(ch.c))) {
+        BecomeLocal(DomainAsLocal());
+        return Feed(ch, sink);
+      }
+      Emit(sink);
+      return Reset();
+    case State::kLabelGap:
+      if (ch.cls == CharClass::kSpace) {
+        if (++gap_ > kMaxEmailGap) Finish(sink);
+        return;
+      }
+      if (IsDot(ch.c)) {
+        spaced_dot_ = dot_gap_allowed_ = true;
+        gap_ = 0;
+        state_ = State::kDot;
+        return;
+      }
+      if (IsOpenBracket(ch.c)) return StartBracket(true);
+      if (valid_end_ == 0 && (ch.c == U'@' || ch.c == U'艾')) {
+        local_ = DomainAsLocal();
+        if (ch.c == U'@') return StartDomain(false, true);
+        state_ = State::kAi;
+        return;
+      }
+      if (IsAlnum(ch)) {
+        word_ = Run{};
+        Extend(&word_, ch);
+        if (IsPrefixOf(word_, "dot")) {
+          state_ = State::kDotWord;
+        } else if (IsPrefixOf(word_, "at") && valid_end_ == 0) {
+          local_ = DomainAsLocal();
+          state_ = State::kAtWord;
+        } else {
+          Emit(sink);
+          BecomeLocal(word_);
+        }
+        return;
+      }
+      Finish(sink);
+      return;
+    case State::kDotWord:
+      if (IsAlnum(ch) || IsLocalSymbol(ch.c)) {
+        Extend(&word_, ch);
+        if (!IsPrefixOf(word_, "dot")) {
+          Emit(sink);
+          BecomeLocal(word_);
+        }
+        return;
+      }
+      if (ch.cls == CharClass::kSpace && Is(word_, "dot")) {
+        spelled_dot_ = dot_gap_allowed_ = true;
+        gap_ = 1;
+        state_ = State::kDot;
+        return;
+      }
+      Emit(sink);
+      BecomeLocal(word_);
+      return Feed(ch, sink);
+    case State::kDot:
+      if (IsAlnum(ch)) return StartLabel(ch);
+      if (ch.cls == CharClass::kSpace && dot_gap_allowed_ && ++gap_ <= kMaxEmailGap) return;
+      return Finish(sink);
+  }
+}
+
+// After a local part: an at in brackets or 艾特, else no address here.
+void EmailDetector::AfterLocal(const FoldedChar& ch) {
+  if (IsOpenBracket(ch.c)) return StartBracket(false);
+  if (ch.c == U'艾') {
+    state_ = State::kAi;
+    return;
+  }
+  Reset();
+}
+
+// "(at)" after a local part, "(dot)" after a label; spaces inside allowed.
+void EmailDetector::FeedBracket(const FoldedChar& ch, const MatchSink& sink) {
+  const std::string_view want = bracket_dot_ ? "dot" : "at";
+  if (ch.cls == CharClass::kLatin) {
+    Extend(&word_, ch);
+    if (IsPrefixOf(word_, want)) return;
+    if (bracket_dot_ && valid_end_ == 0 && IsPrefixOf(word_, "at")) {
+      local_ = DomainAsLocal();  // "mail me at dave[at]qq[dot]com"
+      bracket_dot_ = false;
+      return;
+    }
+    // "(about": a word, which may be the next local part.
+    if (bracket_dot_) Emit(sink);
+    return BecomeLocal(word_);
+  }
+  if (ch.cls == CharClass::kSpace && ++gap_ <= kMaxEmailGap) return;
+  if (IsCloseBracket(ch.c) && Is(word_, want)) {
+    if (!bracket_dot_) return StartDomain(true, false);
+    spelled_dot_ = dot_gap_allowed_ = true;
+    gap_ = 0;
+    state_ = State::kDot;
+    return;
+  }
+  if (bracket_dot_) Emit(sink);
+  Reset();
+  Feed(ch, sink);
+}
+
+void EmailDetector::Finish(const MatchSink& sink) {
+  if (state_ == State::kLabel) CloseLabel();
+  Emit(sink);
+  Reset();
+}
 
 }  // namespace shequn::screening

@@ -35,18 +35,22 @@ struct MatchSink {
 // Links: "http(s)://host/path", and hosts "a.b.tld" whose last label is a
 // known top-level domain, followed by an optional path. Dots may be '.',
 // '。' or '点'; spaces around a dot are allowed only before com/cn/net/org,
-// so "I quit. Work" is not a link but "baidu . com" is.
+// so "I quit. Work" is not a link but "baidu . com" is. A host right after
+// '@' is an address's or a Message-ID's, not a link.
 class UrlDetector {
  public:
   // Inline for the two cases of most characters (a letter inside a label,
-  // a character that cannot start a host while idle); the rest is FeedSlow.
+  // a character that cannot start a host while idle); the rest, an '@' and
+  // what follows it (an address's host is not a link), is FeedSlow.
   void Feed(const FoldedChar& ch, const MatchSink& sink) {
-    if (state_ == State::kLabel && ch.cls == CharClass::kLatin) {
-      return AppendLabel(ch);
-    }
-    if (state_ == State::kIdle && ch.cls != CharClass::kLatin &&
-        ch.cls != CharClass::kDigit && ch.c != U'-') {
-      return;
+    if (!last_at_ && !skipping_ && ch.c != U'@') {
+      if (state_ == State::kLabel && ch.cls == CharClass::kLatin) {
+        return AppendLabel(ch);
+      }
+      if (state_ == State::kIdle && ch.cls != CharClass::kLatin &&
+          ch.cls != CharClass::kDigit && ch.c != U'-') {
+        return;
+      }
     }
     FeedSlow(ch, sink);
   }
@@ -79,6 +83,8 @@ class UrlDetector {
   bool spaced_ = false;     // a space touched a dot
   char label_[7] = {};      // the current label, if it is short and letters
   uint8_t label_len_ = 0;   // > sizeof label_ when too long to be a TLD
+  bool last_at_ = false;    // the character before was '@'
+  bool skipping_ = false;   // in a host right after '@': not a link
 };
 
 // Tokens of [a-z0-9_-] (Chinese numerals count as digits): a digit or a
@@ -160,6 +166,80 @@ class TokenDetector {
   MatchSource armed_ = MatchSource::kWord;  // kWord: not armed
   uint32_t armed_begin_ = 0;
   int filler_left_ = 0;
+};
+
+// E-mail addresses, plain or spelled out to dodge filters, per
+// screening.h's "email": a local part, an at ('@', "at", "(at)", "[at]",
+// 艾特), a domain of at least two labels apart by dots ('.', '。', '点',
+// "dot", "(dot)") ending in a known top-level domain. The match runs from
+// the local part to the end of the top-level domain.
+class EmailDetector {
+ public:
+  void Feed(const FoldedChar& ch, const MatchSink& sink);
+  void Finish(const MatchSink& sink);
+
+ private:
+  enum class State : uint8_t {
+    kIdle,
+    kLocal,       // in a local part
+    kLocalGap,    // spaces after it
+    kAtWord,      // a word after those spaces: "at", or a new local part
+    kBracket,     // "(at)" / "(dot)" after an opening bracket
+    kAi,          // 艾, waiting for 特
+    kDomainStart, // after the at, before the first label
+    kLabel,       // in a domain label
+    kLabelGap,    // spaces after a label
+    kDotWord,     // a word after those spaces: "dot", or the end
+    kDot,         // after a dot, before the next label
+  };
+
+  // A run of letters, digits and . _ % + - : a local part, a domain label,
+  // or a word that may be "at" or "dot".
+  struct Run {
+    uint32_t begin = 0;
+    uint32_t end = 0;
+    uint32_t length = 0;
+    bool id_like = false;  // a digit, or a symbol between letters
+    bool symbol = false;   // the last character was a symbol
+    bool letters = true;   // Latin letters only
+    // A run of 6 or more digits next to a dot ("199705101952.MAA00756",
+    // "1992Aug26.184221"): a mail or news Message-ID, not an address.
+    bool message_id = false;
+    bool after_dot = false;  // the digits being read follow a dot
+    uint8_t digit_run = 0;   // digits in a row, capped
+    char text[7] = {};     // the first characters: at, dot, a top-level domain
+  };
+
+  void Reset() { state_ = State::kIdle; }
+  void StartLocal(const FoldedChar& ch);
+  void BecomeLocal(const Run& run);
+  void AfterLocal(const FoldedChar& ch);
+  void StartBracket(bool dot);
+  void FeedBracket(const FoldedChar& ch, const MatchSink& sink);
+  void StartDomain(bool spelled, bool spaced);
+  void StartLabel(const FoldedChar& ch);
+  void CloseLabel();
+  Run DomainAsLocal() const;
+  void Emit(const MatchSink& sink);
+
+  static void Extend(Run* run, const FoldedChar& ch);
+  static bool Is(const Run& run, std::string_view word);
+  static bool IsPrefixOf(const Run& run, std::string_view word);
+
+  State state_ = State::kIdle;
+  Run local_;            // the local part
+  Run word_;             // kAtWord, kDotWord, kBracket: the word being read
+  Run label_;            // the current domain label
+  uint32_t gap_ = 0;     // spaces in the current gap
+  bool bracket_dot_ = false;      // kBracket: expecting "dot", not "at"
+  bool spaced_at_ = false;        // spaces before the at: need spaces after
+  bool spelled_at_ = false;       // "at", "(at)", 艾特
+  bool spelled_dot_ = false;      // "dot", "(dot)"
+  bool spaced_dot_ = false;       // spaces around a dot
+  bool dot_gap_allowed_ = false;  // kDot: spaces may follow this dot
+  uint32_t labels_ = 0;
+  uint32_t domain_begin_ = 0;     // where the first label starts
+  uint32_t valid_end_ = 0;        // end of the longest address so far
 };
 
 }  // namespace shequn::screening

@@ -17,6 +17,7 @@
 #include "base/utf8.h"
 #include "screening/aho_corasick.h"
 #include "screening/detectors.h"
+#include "screening/pinyin.h"
 #include "screening/text_normalizer.h"
 #include "shequn/screening.h"
 
@@ -84,11 +85,11 @@ constexpr TriggerWord kTriggers[] = {
 
 constexpr absl::string_view kDetectorNames[] = {
     kDetectorUrl, kDetectorPhone, kDetectorWeChat, kDetectorQq,
-    kDetectorSolicitation};
+    kDetectorSolicitation, kDetectorEmail};
 
 constexpr MatchSource kDetectorSources[] = {
     MatchSource::kUrl, MatchSource::kPhone, MatchSource::kWeChat,
-    MatchSource::kQq, MatchSource::kSolicitation};
+    MatchSource::kQq, MatchSource::kSolicitation, MatchSource::kEmail};
 
 // Bit per MatchSource, for the enabled-detector mask.
 constexpr uint32_t Bit(MatchSource s) { return 1u << static_cast<int>(s); }
@@ -128,8 +129,10 @@ class ImplBuilder {
 
   // Normalises `text` into a key; errors name `path`. An entry that
   // normalises to nothing (an emoji, punctuation) is noted in `skipped`.
+  // A `spelling` is another way to write an entry already added (its
+  // pinyin): it does not count in size().
   absl::Status AddKey(std::string_view path, std::string_view text,
-                      Entry entry, bool substring = false) {
+                      Entry entry, bool substring = false, bool spelling = false) {
     const absl::string_view at(path.data(), path.size());
     screening::EntryKey key;
     if (!screening::NormalizeKey(text, &key)) {
@@ -182,9 +185,24 @@ class ImplBuilder {
       }
     }
     entry.length = static_cast<uint16_t>(chars.size());
-    if (entry.kind != EntryKind::kTrigger) ++impl_->size;
+    if (entry.kind != EntryKind::kTrigger && !spelling) ++impl_->size;
     keys_.push_back(chars);
     impl_->entries.push_back(entry);
+    return absl::OkStatus();
+  }
+
+  // Adds the pinyin spellings of a CJK entry (WordList::pinyin) as whole
+  // Latin words reporting `entry`; nothing for other entries. Spellings
+  // longer than limits::kMaxWordCodePoints letters are left out.
+  absl::Status AddPinyin(std::string_view path, std::string_view text, Entry entry) {
+    screening::EntryKey key;
+    if (!screening::NormalizeKey(text, &key) || key.chars.size() < 2) return absl::OkStatus();
+    const std::u32string_view chars(key.chars.data() + 1, key.chars.size() - 2);
+    for (const std::string& spelling : screening::PinyinSpellings(chars)) {
+      const size_t letters = spelling.size() - std::count(spelling.begin(), spelling.end(), ' ');
+      if (letters > limits::kMaxWordCodePoints) continue;
+      if (absl::Status s = AddKey(path, spelling, entry, false, true); !s.ok()) return s;
+    }
     return absl::OkStatus();
   }
 
@@ -244,11 +262,13 @@ absl::Status AddWords(const ScreenerOptions& options, ImplBuilder* builder,
       entry.kind = EntryKind::kBanned;
       entry.category = category;
       entry.word = static_cast<uint32_t>(impl->word_offsets.size() - 1);
-      if (absl::Status s = builder->AddKey(
-              absl::StrCat(path, ".words[", w, "]"), list.words[w], entry,
-              list.substring);
+      const std::string at = absl::StrCat(path, ".words[", w, "]");
+      if (absl::Status s = builder->AddKey(at, list.words[w], entry, list.substring);
           !s.ok()) {
         return s;
+      }
+      if (list.pinyin) {
+        if (absl::Status s = builder->AddPinyin(at, list.words[w], entry); !s.ok()) return s;
       }
       impl->word_text += list.words[w];
       impl->word_offsets.push_back(
@@ -361,9 +381,20 @@ constexpr absl::string_view kAllowedMarker{};
 // needs a '.' or a ':' ("http:"); the folding maps no ASCII byte to those,
 // and other text may fold to them (full-width digits, '。'). A detector
 // that cannot report is not run: none has any other effect.
+// Whether "dot" appears in any case.
+bool SpellsDot(std::string_view text) {
+  for (size_t i = 0; i + 3 <= text.size(); ++i) {
+    if ((text[i] | 0x20) == 'd' && (text[i + 1] | 0x20) == 'o' && (text[i + 2] | 0x20) == 't') {
+      return true;
+    }
+  }
+  return false;
+}
+
 struct DetectorNeeds {
   bool tokens;
   bool urls;
+  bool emails;
 };
 DetectorNeeds Needs(std::string_view text) {
   // Eight bytes at a time while they are ASCII (no carry crosses a byte).
@@ -372,24 +403,28 @@ DetectorNeeds Needs(std::string_view text) {
     const uint64_t v = w ^ (kOnes * b);
     return ((v - kOnes) & ~v & kHigh) != 0;
   };
-  bool digit = false, dot = false;
+  bool digit = false, dot = false, at = false;
   size_t i = 0;
   for (; i + 8 <= text.size(); i += 8) {
     uint64_t w;
     std::memcpy(&w, text.data() + i, sizeof w);
-    if ((w & kHigh) != 0) return {true, true};
+    if ((w & kHigh) != 0) return {true, true, true};
     const uint64_t from_0 = w + kOnes * (0x80 - '0');   // high bit: >= '0'
     const uint64_t past_9 = w + kOnes * (0x80 - '9' - 1);  // high bit: > '9'
     digit |= (from_0 & ~past_9 & kHigh) != 0 || has_byte(w, '_');
     dot |= has_byte(w, '.') || has_byte(w, ':');
+    at |= has_byte(w, '@');
   }
   for (; i < text.size(); ++i) {
     const auto b = static_cast<unsigned char>(text[i]);
-    if (b >= 0x80) return {true, true};
+    if (b >= 0x80) return {true, true, true};
     digit |= static_cast<unsigned char>(b - '0') < 10 || b == '_';
     dot |= b == '.' || b == ':';
+    at |= b == '@';
   }
-  return {digit, dot};
+  // An ASCII address has an '@' or a dot, or spells the dot out ("dave at
+  // qq dot com").
+  return {digit, dot, at || dot || SpellsDot(text)};
 }
 
 // One pass over a text: FoldedCursor → KeyStream → word automaton, and the
@@ -407,6 +442,7 @@ class Scan {
     const DetectorNeeds needs = Needs(text);
     tokens_on_ = needs.tokens;
     const bool urls = needs.urls && sink_.Enabled(MatchSource::kUrl);
+    const bool emails = needs.emails && sink_.Enabled(MatchSource::kEmail);
     screening::FoldedCursor cursor(text);
     for (FoldedChar ch; cursor.Next(&ch);) {
       // A Latin trigger is confirmed by the boundary this character opens,
@@ -414,6 +450,7 @@ class Scan {
       // ends on this character and arms it after.
       keys_.Feed(ch, *this);
       if (urls) url_.Feed(ch, sink_);
+      if (emails) emails_.Feed(ch, sink_);
       if (!tokens_on_) continue;
       tokens_.Feed(ch, sink_);
       if (deferred_.source != MatchSource::kWord) {
@@ -423,6 +460,7 @@ class Scan {
     }
     keys_.Finish(static_cast<uint32_t>(text.size()), *this);
     if (urls) url_.Finish(sink_);
+    if (emails) emails_.Finish(sink_);
     if (tokens_on_) tokens_.Finish(sink_);
   }
 
@@ -559,6 +597,7 @@ class Scan {
   std::vector<ScreenMatch>* out_;
   screening::KeyStream keys_;
   screening::UrlDetector url_;
+  screening::EmailDetector emails_;
   screening::TokenDetector tokens_;
   bool tokens_on_ = true;  // Needs(text).tokens
   uint32_t state_ = screening::AhoCorasick::kRoot;
@@ -607,6 +646,28 @@ void FinishMatches(std::vector<ScreenMatch>* matches) {
   matches->resize(kept);
 }
 
+// An e-mail address's domain is not also a link: drops url matches lying
+// inside an email match ("qq.com" in "dave2026@qq.com"). `matches` sorted
+// by begin; in place, O(m).
+void DropLinksInsideEmails(std::vector<ScreenMatch>* matches) {
+  std::vector<ScreenMatch>& all = *matches;
+  uint32_t email_end = 0;  // the furthest end of an email begun so far
+  size_t kept = 0;
+  for (size_t i = 0; i < all.size(); ++i) {
+    const ScreenMatch m = all[i];
+    if (m.source == MatchSource::kEmail) email_end = std::max(email_end, m.end);
+    bool inside = m.source == MatchSource::kUrl && m.end <= email_end;
+    // An email beginning where the link does sorts after it.
+    for (size_t j = i + 1; m.source == MatchSource::kUrl && !inside && j < all.size() &&
+                           all[j].begin == m.begin;
+         ++j) {
+      inside = all[j].source == MatchSource::kEmail && m.end <= all[j].end;
+    }
+    if (!inside) all[kept++] = m;
+  }
+  all.resize(kept);
+}
+
 // The longest prefix of at most `limit` bytes that does not split a UTF-8
 // sequence (a cut sequence would read as invalid bytes).
 std::string_view CutAtBoundary(std::string_view text, size_t limit) {
@@ -628,6 +689,7 @@ void Screener::Screen(absl::string_view text, ScreenResult* result) const {
   Scan(*impl_, &result->matches)
       .Run(CutAtBoundary({text.data(), text.size()}, impl_->max_text_bytes));
   FinishMatches(&result->matches);
+  if (impl_->detectors & Bit(MatchSource::kEmail)) DropLinksInsideEmails(&result->matches);
 }
 
 ScreenResult Screener::Screen(absl::string_view text) const {
@@ -689,6 +751,8 @@ absl::string_view MatchSourceName(MatchSource source) {
       return kDetectorQq;
     case MatchSource::kSolicitation:
       return kDetectorSolicitation;
+    case MatchSource::kEmail:
+      return kDetectorEmail;
   }
   return "unknown";
 }

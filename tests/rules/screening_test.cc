@@ -421,7 +421,7 @@ TEST(ScreeningConfig, UnknownDetector) {
   options.detectors = {"url", "fax"};
   EXPECT_THAT(CreateError(options).message(),
               HasSubstr("detectors[1]: unknown detector 'fax' (known: url, "
-                        "phone, wechat, qq, solicitation)"));
+                        "phone, wechat, qq, solicitation, email)"));
 }
 
 TEST(ScreeningConfig, TooManyWords) {

@@ -27,7 +27,7 @@ constexpr absl::string_view kFanGroup = R"pb(
   rules {
     word_lists { category: "abuse" words: ["idiot"] }
     categories { category: "poaching" ladder { remove: true } }
-    allowed_account_ids: ["brand_cs01", "+86 138-0013-8000", "12345678"]
+    allowed_account_ids: ["brand_cs01", "+86 138-0013-8000", "12345678", "Help@Brand.com"]
   }
 )pb";
 
@@ -52,6 +52,18 @@ TEST_F(FanGroup, AMemberPassesOnTheBrandsCustomerServiceWeChat) {
   EXPECT_THAT(Kinds(Say("ann", "有问题加微信 brand_cs01 找客服")), IsEmpty());
   EXPECT_THAT(Kinds(Say("ann", "客服电话 138 0013 8000")), IsEmpty());
   EXPECT_THAT(Kinds(Say("ann", "官方QQ: 12345678")), IsEmpty());
+}
+
+TEST_F(FanGroup, AMemberPassesOnTheBrandsSupportAddressHoweverItIsSpelt) {
+  EXPECT_THAT(Kinds(Say("ann", "write to help@brand.com")), IsEmpty());
+  EXPECT_THAT(Kinds(Say("ann", "客服邮箱 HELP＠BRAND。COM")), IsEmpty());
+  EXPECT_THAT(Kinds(Say("ann", "help at brand dot com")), IsEmpty());
+  EXPECT_THAT(Kinds(Say("ann", "help [at] brand [dot] com")), IsEmpty());
+}
+
+TEST_F(FanGroup, AMemberPostingTheirOwnEmailIsRemoved) {
+  v1::Outcome out = Say("ann", "私下交易 mail me: ann2026 at qq dot com");
+  EXPECT_EQ(MustFind(out, v1::ACTION_KIND_REMOVE, "ann").category(), "poaching");
 }
 
 TEST_F(FanGroup, AMemberPostingTheirOwnWeChatIsRemoved) {
@@ -136,7 +148,7 @@ TEST(StaffConfig, AnEmptyAllowedAccountIsRefused) {
   v1::CommunityConfig config = ParseConfig(kFanGroup);
   config.mutable_rules()->add_allowed_account_ids("  ");
   EXPECT_THAT(Engine::Create(config).status().message(),
-              HasSubstr("rules.allowed_account_ids[3]"));
+              HasSubstr("rules.allowed_account_ids[4]"));
 }
 
 }  // namespace

@@ -62,6 +62,60 @@ TEST(Contacts, ScanTheQrCode) {
   EXPECT_THAT(Spans("扫一扫进群"), ElementsAre("solicitation:扫一扫"));
 }
 
+TEST(Contacts, AnEmailAddressIsAContactDetail) {
+  EXPECT_THAT(Spans("mail me at dave2026@qq.com"), ElementsAre("email:dave2026@qq.com"));
+  EXPECT_THAT(Spans("邮箱：dave2026@163.com，随时联系"), ElementsAre("email:dave2026@163.com"));
+  EXPECT_THAT(Spans("write to john.smith+deals@mail.example.co today"),
+              ElementsAre("email:john.smith+deals@mail.example.co"));
+}
+
+TEST(Contacts, AnEmailAddressSpelledOutToDodgeFilters) {
+  EXPECT_THAT(Spans("dave2026 at qq dot com"), ElementsAre("email:dave2026 at qq dot com"));
+  EXPECT_THAT(Spans("John at Gmail dot com"), ElementsAre("email:John at Gmail dot com"));
+  EXPECT_THAT(Spans("dave[at]163[dot]com"), ElementsAre("email:dave[at]163[dot]com"));
+  EXPECT_THAT(Spans("dave (at) qq (dot) com"), ElementsAre("email:dave (at) qq (dot) com"));
+  EXPECT_THAT(Spans("dave2026 at qq.com"), ElementsAre("email:dave2026 at qq.com"));
+  EXPECT_THAT(Spans("dave2026艾特qq点com"), ElementsAre("email:dave2026艾特qq点com"));
+}
+
+TEST(Contacts, AnEmailAddressWithFullWidthOrSpacedSigns) {
+  EXPECT_THAT(Spans("dave2026＠qq。com"), ElementsAre("email:dave2026＠qq。com"));
+  EXPECT_THAT(Spans("ｄａｖｅ２０２６＠ｑｑ．ｃｏｍ"), ElementsAre("email:ｄａｖｅ２０２６＠ｑｑ．ｃｏｍ"));
+  EXPECT_THAT(Spans("dave2026 @ qq . com"), ElementsAre("email:dave2026 @ qq . com"));
+  EXPECT_THAT(Spans("dave\u200b2026@qq.com"), ElementsAre("email:dave\u200b2026@qq.com"));
+}
+
+TEST(Contacts, AnEmailDomainIsNotAlsoALink) {
+  // The url detector alone reports "qq.com"; beside the address it would be
+  // a second violation for one contact detail.
+  EXPECT_THAT(Spans("dave2026@qq.com"), ElementsAre("email:dave2026@qq.com"));
+  EXPECT_THAT(Spans("see www.qq.com or dave@qq.com"),
+              ElementsAre("url:www.qq.com", "email:dave@qq.com"));
+}
+
+TEST(Contacts, AnIdBeforeTheAddressIsStillReported) {
+  EXPECT_THAT(Spans("my wechat is dave2026@qq.com"),
+              ElementsAre("wechat:wechat is dave2026", "email:dave2026@qq.com"));
+}
+
+TEST(Contacts, OrdinaryTextWithAtSignsIsNotAnEmail) {
+  EXPECT_THAT(Spans("@someone can you look"), IsEmpty());     // a mention
+  EXPECT_THAT(Spans("thanks @bob.net for that"), IsEmpty());  // a mention, spaced before only
+  EXPECT_THAT(Spans("if (a@b) return x@y.z;"), IsEmpty());    // no top-level domain
+  EXPECT_THAT(Spans("ssh root@localhost"), IsEmpty());
+  EXPECT_THAT(Spans("write to me@uni.edu"), IsEmpty());       // not a top-level domain it knows
+  EXPECT_THAT(Spans("-- Larry Wall in <199705101952.MAA00756@wall.org>"), IsEmpty());
+  EXPECT_THAT(Spans("in <1992Aug26.184221.29627@netlabs.com>"), IsEmpty());  // Message-IDs
+  EXPECT_THAT(Spans("QQ邮箱 123456789@qq.com"), ElementsAre("email:123456789@qq.com"));
+  EXPECT_THAT(Spans("I met her@home. Then we ate"), IsEmpty());  // no address here
+}
+
+TEST(Contacts, OrdinaryTextWithAtIsNotAnEmail) {
+  EXPECT_THAT(Spans("we met at noon. Dot the i"), IsEmpty());
+  EXPECT_THAT(Spans("look at google.com today"), ElementsAre("url:google.com"));
+  EXPECT_THAT(Spans("at the station dot"), IsEmpty());
+}
+
 TEST(Contacts, OrdinaryChineseNumbersAreNotPhones) {
   EXPECT_THAT(Spans("一五一十地说了三四遍"), IsEmpty());
 }

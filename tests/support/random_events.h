@@ -365,7 +365,7 @@ inline std::vector<WeightedMaker> Concat(std::vector<WeightedMaker> a,
 
 // kBusyCommunity's membership (with a lighter ritual, a sharing group, an
 // assistant and a lecturer) and every other part turned on: screening
-// (word lists per category, a whitelist, the five detectors), a four-step
+// (word lists per category, a whitelist, every detector), a four-step
 // ladder with per-category overrides, flood and repeat control, oversize
 // files, reports, mediation and deposit deductions; point rules for many
 // kinds with caps, diminishing returns, quality hooks and a rule change

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes evasions.tsv: every list word disguised by every transformation
 the screener claims to undo, placed in an ordinary sentence, plus contact
-details written the ways Chinese groups write them.
+details written the ways Chinese groups write them (ids, phone and QQ
+numbers, e-mail addresses plain and spelled out).
 
 Columns: sentence, the disguised part, expected category, transformation.
 Deterministic (fixed seed). Needs OpenCC's `opencc` tool for the
@@ -139,6 +140,16 @@ def contact_lines(rng):
         out += [(f"扣扣 {q} 拉你进群", f"扣扣 {q}", "qq"), (f"企鹅号：{q}", f"企鹅号：{q}", "qq"),
                 (f"qq {' '.join(q)}", f"qq {' '.join(q)}", "qq"),
                 ("扣扣" + "".join(zh[d] for d in q), "扣扣" + "".join(zh[d] for d in q), "qq")]
+    for local, name, tld in [("dave2026", "qq", "com"), ("lily_88", "163", "com"), ("kk.123456", "gmail", "com"),
+                             ("joy666888", "sina", "cn")]:
+        addresses = [f"{local}@{name}.{tld}", f"{local}＠{name}.{tld}", f"{local}@{name}。{tld}",
+                     f"{local} @ {name} . {tld}", f"{local} at {name} dot {tld}", f"{local} AT {name} DOT {tld}",
+                     f"{local}[at]{name}[dot]{tld}", f"{local} (at) {name} (dot) {tld}", f"{local}艾特{name}点{tld}",
+                     f"{local} at {name}.{tld}", fullwidth(f"{local}@{name}.{tld}"),
+                     f"{local}@{name}.{tld}".upper()]
+        for a in addresses:
+            template = rng.choice(["mail me at {} for the price", "邮箱 {} 联系我", "write to {}!", "{}，私聊"])
+            out.append((template.format(a), a, "email"))
     for phrase in ["私聊我", "扫码进群", "扫一扫加我", "add me on snap", "scan the qr code to join", "dm me for price"]:
         out.append((f"{phrase} 优惠多多", phrase.split()[0] if phrase.startswith(("add", "dm")) else phrase,
                     "solicitation"))
