@@ -64,13 +64,6 @@ v1::StepRejection ToRejection(const absl::Status& s) {
   return r;
 }
 
-// Whether a serialised Outcome carries an action: a clock run that only
-// moved time is logged for the replay but not worth a watcher's attention.
-bool HasActions(const std::string& outcome) {
-  v1::Outcome out;
-  return out.ParseFromString(outcome) && out.actions_size() > 0;
-}
-
 bool LoggableId(const v1::Event& e) {
   return !e.id().empty() && e.id().size() <= limits::kMaxIdBytes;
 }
@@ -621,12 +614,14 @@ absl::Status Host::Watch(const v1::WatchActionsRequest& r,
         pos = row.seq;
         more = true;
         if (row.code != 0) continue;
-        if (row.clock_ms.has_value() && !HasActions(row.outcome)) continue;
         v1::WatchedOutcome w;
+        w.mutable_outcome()->ParseFromString(row.outcome);
+        // A clock run that only moved time is logged for the replay but
+        // not worth a watcher's attention.
+        if (row.clock_ms.has_value() && w.outcome().actions().empty()) continue;
         w.set_community_id(id);
         w.set_seq(row.seq);
         w.set_clock_ms(row.clock_ms.value_or(0));
-        w.mutable_outcome()->ParseFromString(row.outcome);
         if (!send(w)) return absl::OkStatus();
       }
     }
